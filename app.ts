@@ -1,0 +1,62 @@
+/**
+ * Builds the Hono app from its dependencies. No globals: tests build an app on their own database
+ * and call `app.request()` in process; main.ts serves the same app with Deno.serve.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import type { Sql } from "./core/db.ts";
+import { ErrorPage } from "./components/ErrorPage.tsx";
+import { projectsApi } from "./routes/api/projects.ts";
+import { sentencesApi } from "./routes/api/sentences.ts";
+import { errorToJson } from "./routes/http.ts";
+import { serveMedia } from "./routes/media.ts";
+import { homePages } from "./routes/pages/home.tsx";
+import { renderPage } from "./routes/pages/render.ts";
+import { storyboardPages } from "./routes/pages/storyboard.tsx";
+import { serveStaticFiles } from "./routes/static.ts";
+
+/** What the routes need: the database and the settings. */
+export interface AppDeps {
+  sql: Sql;
+  config: Config;
+}
+
+/** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` }, 413),
+    }),
+  );
+
+  app.route("/api/v1/projects", projectsApi(deps));
+  app.route("/api/v1/sentences", sentencesApi(deps));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
+  app.on(["GET", "HEAD"], "/static/*", serveStaticFiles());
+  app.route("/", homePages(deps));
+  app.route("/", storyboardPages(deps));
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/")) {
+      return c.json({ error: `There is no API route ${c.req.method} ${c.req.path}.` }, 404);
+    }
+    return c.html(renderPage(ErrorPage({ status: 404, message: "There is no page at this address." })), 404);
+  });
+
+  app.onError((err, c) => {
+    const { status, body } = errorToJson(err);
+    if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    if (c.req.path.startsWith("/api/")) return c.json(body, status);
+    return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
+  });
+
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * Applies the SQL files in migrations/ in name order, each once, plus graphile-worker's own schema.
+ * Everything runs under one Postgres advisory lock, so two processes starting at the same moment
+ * wait for each other instead of colliding. (A library would add little over these few lines:
+ * postgres-shift and ley do not lock, and graphile-migrate is a development workflow tool.)
+ */
+import { Logger, runMigrations } from "graphile-worker";
+import type { Sql } from "./db.ts";
+
+const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
+const MIGRATIONS_DIR = new URL("../migrations/", import.meta.url);
+
+/** What {@link migrate} did. */
+export interface MigrationResult {
+  applied: string[];
+}
+
+/** Brings the database at `sql` (reachable at `url` for graphile-worker) up to date. */
+export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
+  const files = await listMigrations();
+  const conn = await sql.reserve();
+  try {
+    await conn`select pg_advisory_lock(${LOCK_KEY})`;
+    try {
+      await runMigrations({ connectionString: url, logger: quietLogger() });
+      const applied: string[] = [];
+      await conn`create table if not exists schema_migrations (
+        name text primary key, applied_at timestamptz not null default now())`;
+      const done = new Set((await conn<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
+      for (const name of files) {
+        if (done.has(name)) continue;
+        const text = await Deno.readTextFile(new URL(name, MIGRATIONS_DIR));
+        // A reserved connection has no begin(): run the transaction by hand.
+        await conn`begin`;
+        try {
+          await conn.unsafe(text);
+          await conn`insert into schema_migrations (name) values (${name})`;
+          await conn`commit`;
+        } catch (err) {
+          await conn`rollback`;
+          throw new Error(`The migration ${name} failed: ${(err as Error).message}`, { cause: err });
+        }
+        applied.push(name);
+      }
+      return { applied };
+    } finally {
+      await conn`select pg_advisory_unlock(${LOCK_KEY})`;
+    }
+  } finally {
+    conn.release();
+  }
+}
+
+async function listMigrations(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(MIGRATIONS_DIR)) {
+    if (entry.isFile && /^\d{3,}_[\w-]+\.sql$/.test(entry.name)) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+function quietLogger() {
+  // graphile-worker logs every migration at info level; we only want its warnings and errors.
+  return new Logger(() => (level: string, message: string) => {
+    if (level === "error" || level === "warning") console.error(`graphile-worker: ${message}`);
+  });
+}

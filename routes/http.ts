@@ -1,0 +1,80 @@
+/**
+ * Small HTTP helpers shared by the routes: reading a JSON body through a zod schema, parsing ids
+ * from paths, and turning domain errors into JSON responses with the right status.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { ConflictError, InvalidInputError, NotFoundError } from "../core/errors.ts";
+
+/** One problem with a request field, as the API reports it. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An HTTP error with a JSON body `{error, issues?}`. */
+export class ApiError extends Error {
+  constructor(readonly status: ContentfulStatusCode, message: string, readonly issues?: FieldIssue[]) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Reads and validates a JSON body; a 400 ApiError naming each bad field otherwise. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!type.includes("application/json")) {
+    throw new ApiError(415, "Send the request body as JSON with the header Content-Type: application/json.");
+  }
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError(400, "The request body is not valid JSON.");
+  }
+  return parseWith(schema, body);
+}
+
+/** Validates any value (a JSON body, form fields) against a schema; a 400 ApiError otherwise. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.join(".") || "(body)",
+    message: issue.message,
+  }));
+  throw new ApiError(
+    400,
+    `The request is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}.`,
+    issues,
+  );
+}
+
+/** Parses a numeric id from the path; ids that cannot exist give a 404 like unknown ones. */
+export function idParam(c: Context, name: string, what: string): number {
+  const raw = c.req.param(name) ?? "";
+  const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) {
+    throw new ApiError(404, `There is no ${what} with id ${JSON.stringify(raw)}.`);
+  }
+  return id;
+}
+
+/** Maps any thrown error to `{status, body}` for a JSON response. */
+export function errorToJson(err: unknown): { status: ContentfulStatusCode; body: Record<string, unknown> } {
+  if (err instanceof ApiError) {
+    return { status: err.status, body: err.issues ? { error: err.message, issues: err.issues } : { error: err.message } };
+  }
+  if (err instanceof NotFoundError) return { status: 404, body: { error: err.message } };
+  if (err instanceof ConflictError) return { status: 409, body: { error: err.message } };
+  if (err instanceof InvalidInputError) {
+    return { status: 400, body: { error: err.message, issues: [{ path: err.field, message: err.message }] } };
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    return { status, body: { error: err.message || "The request could not be handled." } };
+  }
+  return { status: 500, body: { error: "Something went wrong on the server; the error was logged." } };
+}
