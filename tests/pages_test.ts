@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { DEMO_SCRIPT, ensureDemoProject } from "../core/demo.ts";
+import { splitScript } from "../core/script_import.ts";
+import { testApp } from "./helpers/app.ts";
+
+Deno.test("pages", async (t) => {
+  const h = await testApp("pages");
+  try {
+    const demoId = await ensureDemoProject(h.db.sql);
+    assert.ok(demoId);
+    assert.equal(await ensureDemoProject(h.db.sql), null, "the demo is created once");
+
+    await t.step("home lists projects and has the create form", async () => {
+      const res = await h.app.request("/");
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.match(html, /The Lighthouse Keeper \(demo\)/);
+      assert.match(html, /<form method="post" action="\/projects"/);
+      assert.match(html, /name="script"/);
+      assert.doesNotMatch(html, /<script/, "a page without islands ships no JavaScript");
+    });
+
+    await t.step("the storyboard shows every sentence of the demo, in sections", async () => {
+      const res = await h.app.request(`/projects/${demoId}`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      const sections = splitScript(DEMO_SCRIPT);
+      const sentences = sections.flatMap((s) => s.sentences);
+      assert.equal(sentences.length, 24);
+      const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+      for (const s of sentences) assert.ok(html.includes(escape(s)) || html.includes(s), s);
+      for (const s of sections) assert.ok(html.includes(s.title!), s.title!);
+      assert.equal(html.match(/class="scene-card"/g)?.length, 24);
+      assert.equal(html.match(/data-part="image" data-status="idle"/g)?.length, 24);
+    });
+
+    await t.step("creating from the form redirects to the storyboard; user text is escaped", async () => {
+      const form = new URLSearchParams({
+        title: "<script>alert(1)</script>",
+        script: "A <b>bold</b> claim. Then \"quotes\" & more.",
+        aspectRatio: "9:16",
+      });
+      const res = await h.app.request("/projects", { method: "POST", body: form });
+      assert.equal(res.status, 303);
+      const location = res.headers.get("location")!;
+      assert.match(location, /^\/projects\/\d+$/);
+      const html = await (await h.app.request(location)).text();
+      assert.ok(!html.includes("<script>alert(1)</script>"));
+      assert.ok(html.includes("&lt;script>alert(1)&lt;/script>") || html.includes("&lt;script&gt;"));
+      assert.ok(html.includes("A &lt;b>bold&lt;/b> claim.") || html.includes("A &lt;b&gt;bold"));
+      assert.match(html, /aspect-9x16/);
+    });
+
+    await t.step("a bad form re-renders with a readable error and keeps the input", async () => {
+      const before = (await h.db.sql`select count(*)::int as n from projects`)[0].n;
+      const res = await h.app.request("/projects", {
+        method: "POST",
+        body: new URLSearchParams({ title: "Kept title", script: "   " }),
+      });
+      assert.equal(res.status, 400);
+      const html = await res.text();
+      assert.match(html, /role="alert"/);
+      assert.match(html, /script must not be empty/);
+      assert.match(html, /value="Kept title"/);
+      assert.equal((await h.db.sql`select count(*)::int as n from projects`)[0].n, before);
+    });
+
+    await t.step("editing prompts with the form saves and returns to the card", async () => {
+      const [s] = await h.db.sql`select id from sentences where project_id = ${demoId} order by id limit 1`;
+      const res = await h.app.request(`/sentences/${s.id}/prompts`, {
+        method: "POST",
+        body: new URLSearchParams({ imagePrompt: "A lighthouse at dusk", videoPrompt: "Slow pan" }),
+      });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);
+      const html = await (await h.app.request(`/projects/${demoId}`)).text();
+      assert.match(html, /A lighthouse at dusk/);
+      assert.match(html, /Slow pan/);
+    });
+
+    await t.step("unknown project → readable 404 page", async () => {
+      const res = await h.app.request("/projects/424242");
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /There is no project with id 424242/);
+    });
+
+    await t.step("static files and media are served, traversal refused", async () => {
+      const css = await h.app.request("/static/styles.css");
+      assert.equal(css.status, 200);
+      assert.match(css.headers.get("content-type")!, /text\/css/);
+      assert.equal((await h.app.request("/static/../deno.json")).status, 404);
+      assert.equal((await h.app.request("/media/..%2f..%2fetc%2fpasswd")).status, 404);
+      await Deno.mkdir(`${h.dataDir}/media/projects/1`, { recursive: true });
+      await Deno.writeFile(`${h.dataDir}/media/projects/1/a.mp4`, new Uint8Array(100).map((_, i) => i));
+      const whole = await h.app.request("/media/projects/1/a.mp4");
+      assert.equal(whole.status, 200);
+      assert.equal((await whole.arrayBuffer()).byteLength, 100);
+      const part = await h.app.request("/media/projects/1/a.mp4", { headers: { range: "bytes=10-19" } });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers.get("content-range"), "bytes 10-19/100");
+      assert.deepEqual([...new Uint8Array(await part.arrayBuffer())], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    });
+  } finally {
+    await h.close();
+  }
+});
