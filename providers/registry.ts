@@ -1,0 +1,44 @@
+/**
+ * Picks the provider named in the configuration. The config layer validates the name against
+ * {@link PROVIDER_NAMES} first; this is the single place that turns a name into an instance.
+ */
+import { createDraftProvider } from "./draft.ts";
+import { createSimulatedProvider } from "./simulated.ts";
+import type { MediaProvider } from "./types.ts";
+
+/** Every provider name the configuration may hold (use it for the config schema's enum). */
+export const PROVIDER_NAMES = ["draft", "simulated", "comfyui"] as const;
+
+/** A provider name. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** Settings the providers take from the app configuration. */
+export interface ProviderOptions {
+  /** Simulated image duration in ms (SIMULATED_IMAGE_MS); 0 = immediate. */
+  simulatedImageMs?: number;
+  /** Simulated video duration in ms (SIMULATED_VIDEO_MS); 0 = immediate. */
+  simulatedVideoMs?: number;
+}
+
+/**
+ * Creates the provider called `name`. Throws an Error with a sentence to act on for "comfyui" (it
+ * arrives with a later issue) and for names that are not providers.
+ */
+export function createProvider(name: ProviderName, options: ProviderOptions = {}): MediaProvider {
+  switch (name) {
+    case "draft":
+      return createDraftProvider();
+    case "simulated":
+      return createSimulatedProvider({ imageMs: options.simulatedImageMs, videoMs: options.simulatedVideoMs });
+    case "comfyui":
+      throw new Error(
+        'The ComfyUI provider is not available yet (it comes with a later issue). Use the "draft" or "simulated" provider for now.',
+      );
+    default:
+      throw new Error(
+        `There is no provider called "${String(name)}". Choose one of: ${
+          PROVIDER_NAMES.filter((n) => n !== "comfyui").join(", ")
+        }.`,
+      );
+  }
+}
