@@ -14,7 +14,9 @@ const started = performance.now();
 const args = new Set(Deno.args);
 const unknown = [...args].filter((a) => !["--web-only", "--worker-only"].includes(a));
 if (unknown.length || (args.has("--web-only") && args.has("--worker-only"))) {
-  console.error(`Unknown or conflicting arguments: ${Deno.args.join(" ")}. Use --web-only or --worker-only (or neither).`);
+  console.error(
+    `Unknown or conflicting arguments: ${Deno.args.join(" ")}. Use --web-only or --worker-only (or neither).`,
+  );
   Deno.exit(2);
 }
 const runWeb = !args.has("--worker-only");
@@ -47,7 +49,9 @@ if (runWeb) {
     hostname: config.host,
     onListen: ({ hostname, port }) => {
       const shown = hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname;
-      log(`Scene Studio is ready at http://${shown}:${port}/ (started in ${Math.round(performance.now() - started)} ms).`);
+      log(
+        `Scene Studio is ready at http://${shown}:${port}/ (started in ${Math.round(performance.now() - started)} ms).`,
+      );
     },
   }, app.fetch);
 }

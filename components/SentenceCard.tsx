@@ -25,7 +25,9 @@ export function SentenceCard(props: { sentence: SentenceView }) {
         <dt>Image prompt</dt>
         <dd class="image-prompt">{s.imagePrompt || <em>empty</em>}</dd>
         <dt>Video prompt</dt>
-        <dd class="video-prompt">{s.videoPrompt || <em>empty — written automatically when the video is generated</em>}</dd>
+        <dd class="video-prompt">
+          {s.videoPrompt || <em>empty — written automatically when the video is generated</em>}
+        </dd>
       </dl>
       <details class="prompts">
         <summary>Edit prompts</summary>

@@ -25,7 +25,16 @@ export async function recordEvent(
 
 /** Events of a project with ids greater than `afterId`, oldest first. */
 export async function eventsAfter(sql: Sql, projectId: number, afterId: number, limit = 1000): Promise<StudioEvent[]> {
-  const rows = await sql<{ id: string; project_id: number; run_id: number | null; type: StudioEvent["type"]; data: Record<string, unknown>; created_at: Date }[]>`
+  const rows = await sql<
+    {
+      id: string;
+      project_id: number;
+      run_id: number | null;
+      type: StudioEvent["type"];
+      data: Record<string, unknown>;
+      created_at: Date;
+    }[]
+  >`
     select id, project_id, run_id, type, data, created_at from events
     where project_id = ${projectId} and id > ${afterId}
     order by id limit ${limit}`;

@@ -36,7 +36,10 @@ export async function insertProject(tx: Tx, input: NewProject): Promise<CreatedP
   const sections = splitScript(input.script);
   const sentenceCount = sections.reduce((n, s) => n + s.sentences.length, 0);
   if (sentenceCount === 0) {
-    throw new InvalidInputError("script", "The script has no sentences: paste the narration text to split into scenes.");
+    throw new InvalidInputError(
+      "script",
+      "The script has no sentences: paste the narration text to split into scenes.",
+    );
   }
   if (sentenceCount > LIMITS.sentencesPerProject) {
     throw new InvalidInputError(
@@ -50,9 +53,7 @@ export async function insertProject(tx: Tx, input: NewProject): Promise<CreatedP
       values (${input.title.trim()}, ${input.aspectRatio ?? "16:9"})
       returning id`;
     const sectionRows = await tx<{ id: number; position: number }[]>`
-      insert into sections ${
-      tx(sections.map((s, position) => ({ project_id: project.id, position, title: s.title })))
-    }
+      insert into sections ${tx(sections.map((s, position) => ({ project_id: project.id, position, title: s.title })))}
       returning id, position`;
     const sectionIds = new Map(sectionRows.map((r) => [r.position, r.id]));
     const rows = sections.flatMap((s, sectionPosition) =>

@@ -65,7 +65,10 @@ export function idParam(c: Context, name: string, what: string): number {
 /** Maps any thrown error to `{status, body}` for a JSON response. */
 export function errorToJson(err: unknown): { status: ContentfulStatusCode; body: Record<string, unknown> } {
   if (err instanceof ApiError) {
-    return { status: err.status, body: err.issues ? { error: err.message, issues: err.issues } : { error: err.message } };
+    return {
+      status: err.status,
+      body: err.issues ? { error: err.message, issues: err.issues } : { error: err.message },
+    };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: err.message } };
   if (err instanceof ConflictError) return { status: 409, body: { error: err.message } };

@@ -36,7 +36,11 @@ Deno.test("projects API", async (t) => {
       assert.equal(res.body.aspectRatio, "16:9");
       assert.deepEqual(res.body.sections.map((s: { title: string }) => s.title), ["Intro", "End"]);
       const sentences = res.body.sections.flatMap((s: { sentences: unknown[] }) => s.sentences);
-      assert.deepEqual(sentences.map((s: { text: string }) => s.text), ["Hello there.", "Dr. Who arrives.", "Goodbye!"]);
+      assert.deepEqual(sentences.map((s: { text: string }) => s.text), [
+        "Hello there.",
+        "Dr. Who arrives.",
+        "Goodbye!",
+      ]);
       assert.deepEqual(sentences.map((s: { number: number }) => s.number), [1, 2, 3]);
       const first = sentences[0];
       assert.equal(first.imagePrompt, "Hello there.");
@@ -123,8 +127,10 @@ Deno.test("projects API", async (t) => {
 Deno.test("a 10,000-sentence script imports in one request", async () => {
   const h = await testApp("api_big");
   try {
-    const script = Array.from({ length: 100 }, (_, s) =>
-      `# Part ${s + 1}\n` + Array.from({ length: 100 }, (_, i) => `Scene ${s}-${i} shows something.`).join(" ")
+    const script = Array.from(
+      { length: 100 },
+      (_, s) =>
+        `# Part ${s + 1}\n` + Array.from({ length: 100 }, (_, i) => `Scene ${s}-${i} shows something.`).join(" "),
     ).join("\n\n");
     const res = await h.json("POST", "/api/v1/projects", { title: "Big", script, aspectRatio: "9:16" });
     assert.equal(res.status, 201);

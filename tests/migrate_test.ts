@@ -32,7 +32,10 @@ Deno.test("two processes migrating at once do not collide", async () => {
     const [ra, rb] = await Promise.all([migrate(a, db.url), migrate(b, db.url)]);
     await Promise.all([a.end(), b.end()]);
     // Exactly one of them applied each file.
-    assert.equal(ra.applied.length + rb.applied.length, (await db.sql`select count(*)::int as n from schema_migrations`)[0].n);
+    assert.equal(
+      ra.applied.length + rb.applied.length,
+      (await db.sql`select count(*)::int as n from schema_migrations`)[0].n,
+    );
     assert.ok(ra.applied.length === 0 || rb.applied.length === 0);
   } finally {
     await db.drop();

@@ -37,7 +37,7 @@ Deno.test("pages", async (t) => {
     await t.step("creating from the form redirects to the storyboard; user text is escaped", async () => {
       const form = new URLSearchParams({
         title: "<script>alert(1)</script>",
-        script: "A <b>bold</b> claim. Then \"quotes\" & more.",
+        script: 'A <b>bold</b> claim. Then "quotes" & more.',
         aspectRatio: "9:16",
       });
       const res = await h.app.request("/projects", { method: "POST", body: form });

@@ -9,6 +9,8 @@ import { ApiError, errorToJson, parseWith } from "../http.ts";
 import { createProjectBody } from "../api/schemas.ts";
 import { renderPage } from "./render.ts";
 
+const SCRIPT_PLACEHOLDER = "# Intro\nFirst sentence of the narration. Second sentence.\n\n# Next section\n…";
+
 interface FormState {
   title?: string;
   script?: string;
@@ -55,7 +57,7 @@ export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }
               name="script"
               required
               rows={12}
-              placeholder={"# Intro\nFirst sentence of the narration. Second sentence.\n\n# Next section\n…"}
+              placeholder={SCRIPT_PLACEHOLDER}
             >
               {form.script ?? ""}
             </textarea>

@@ -3,22 +3,29 @@ import { createApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
 
+// Test bodies are whatever JSON the API returned; assertions check their shape.
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
 export interface TestApp {
   db: TestDatabase;
   app: ReturnType<typeof createApp>;
   dataDir: string;
   /** JSON request helper: returns status and parsed body. */
-  json(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Any }>;
   close(): Promise<void>;
 }
 
-// deno-lint-ignore no-explicit-any
-type Any = any;
 
 export async function testApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   const db = await freshDatabase(label);
   const dataDir = await Deno.makeTempDir({ prefix: "studio-data-" });
-  const config = loadConfig({ STUDIO_DATA_DIR: dataDir, IMAGE_PROVIDER: "simulated", VIDEO_PROVIDER: "simulated", ...env });
+  const config = loadConfig({
+    STUDIO_DATA_DIR: dataDir,
+    IMAGE_PROVIDER: "simulated",
+    VIDEO_PROVIDER: "simulated",
+    ...env,
+  });
   const app = createApp({ sql: db.sql, config } as Any);
   return {
     db,

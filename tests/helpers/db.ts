@@ -3,7 +3,7 @@
  * (DATABASE_URL, set by `deno task test` to a throwaway embedded Postgres). Running a single file
  * with plain `deno test` also works: an embedded server is started for that process.
  */
-import { type Sql, connect } from "../../core/db.ts";
+import { connect, type Sql } from "../../core/db.ts";
 import { startEmbeddedPostgres } from "../../core/embedded_postgres.ts";
 import { migrate } from "../../core/migrate.ts";
 
