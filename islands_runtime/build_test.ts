@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { buildIslands, listIslands, loadIslandsBuild } from "./build.ts";
+import { currentIslandsBuild, currentIslandsScriptUrl } from "./state.ts";
+
+async function tempProject() {
+  const root = await Deno.makeTempDir({ prefix: "islands-build-test-" });
+  const islandsDir = join(root, "islands");
+  const outDir = join(root, "static", "build");
+  await Deno.mkdir(islandsDir, { recursive: true });
+  return {
+    root,
+    islandsDir,
+    outDir,
+    write: (name: string, source: string) => Deno.writeTextFile(join(islandsDir, name), source),
+    cleanup: () => Deno.remove(root, { recursive: true }),
+  };
+}
+
+const greeting = (text: string) =>
+  `import { h } from "preact";
+import { label } from "./_label.ts";
+export default function Greeting(props: { name: string }) {
+  return h("p", null, label(${JSON.stringify(text)}, props.name));
+}
+`;
+
+Deno.test("listIslands finds island files and skips helpers and tests", async () => {
+  const p = await tempProject();
+  try {
+    for (
+      const name of [
+        "B.tsx",
+        "A.ts",
+        "c-d.jsx",
+        "_helper.ts",
+        ".hidden.tsx",
+        "A_test.ts",
+        "B.test.tsx",
+        "types.d.ts",
+        "notes.md",
+      ]
+    ) {
+      await p.write(name, "export default () => null;\n");
+    }
+    await Deno.mkdir(join(p.islandsDir, "nested"));
+    assert.deepEqual((await listIslands(p.islandsDir)).map((i) => i.name), [
+      "A",
+      "B",
+      "c-d",
+    ]);
+    await p.write("A.tsx", "export default () => null;\n");
+    await assert.rejects(
+      () => listIslands(p.islandsDir),
+      /two island files are named "A"/,
+    );
+    assert.deepEqual(await listIslands(join(p.root, "missing")), []);
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("an empty or missing islands dir needs no bundle", async () => {
+  const p = await tempProject();
+  try {
+    for (const islandsDir of [p.islandsDir, join(p.root, "none")]) {
+      const build = await buildIslands({
+        islandsDir,
+        outDir: p.outDir,
+        register: false,
+      });
+      assert.equal(build.url, null);
+      assert.equal(build.scriptPath, null);
+      assert.equal(build.bytes, 0);
+      assert.deepEqual(build.islands, []);
+    }
+    await assert.rejects(() => Deno.stat(p.outDir), Deno.errors.NotFound);
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async () => {
+  const p = await tempProject();
+  try {
+    await p.write(
+      "_label.ts",
+      "export const label = (a: string, b: string) => `${a}, ${b}`;\n",
+    );
+    await p.write("Greeting.ts", greeting("Hello"));
+
+    const first = await buildIslands({ islandsDir: p.islandsDir, outDir: p.outDir });
+    assert.equal(first.cached, false);
+    assert.deepEqual(first.islands, ["Greeting"]);
+    assert.match(first.url ?? "", /^\/static\/build\/islands-[0-9a-f]{16}\.js$/);
+    assert.equal(first.scriptPath, join(p.outDir, `islands-${first.hash}.js`));
+    const code = await Deno.readFile(first.scriptPath!);
+    assert.equal(code.byteLength, first.bytes);
+    const gz = await Deno.readFile(`${first.scriptPath}.gz`);
+    assert.equal(gz.byteLength, first.gzipBytes);
+    assert.deepEqual(gunzipSync(gz), Buffer.from(code));
+    assert.ok(first.gzipBytes < first.bytes);
+    const text = new TextDecoder().decode(code);
+    assert.match(text, /Hello/);
+    assert.doesNotMatch(text, /^\s*import /m, "self-contained bundle");
+    // registered as the current build, with the component map
+    assert.equal(currentIslandsBuild(), first);
+    assert.equal(currentIslandsScriptUrl(), first.url);
+    assert.deepEqual([...first.components!.values()], ["Greeting"]);
+
+    const second = await buildIslands({
+      islandsDir: p.islandsDir,
+      outDir: p.outDir,
+      register: false,
+    });
+    assert.equal(second.cached, true);
+    assert.equal(second.url, first.url);
+    assert.ok(second.ms < 100, `cached build took ${second.ms} ms`);
+
+    // A change in a module the island imports (not an island) rebuilds.
+    await p.write(
+      "_label.ts",
+      "export const label = (a: string, b: string) => `${a}; ${b}!`;\n",
+    );
+    const third = await buildIslands({
+      islandsDir: p.islandsDir,
+      outDir: p.outDir,
+      register: false,
+    });
+    assert.equal(third.cached, false);
+    assert.notEqual(third.url, first.url);
+    // The previous bundle stays for pages already in browsers.
+    await Deno.stat(first.scriptPath!);
+
+    const loaded = await loadIslandsBuild({ outDir: p.outDir, register: false });
+    assert.equal(loaded.url, third.url);
+    assert.equal(loaded.gzipBytes, third.gzipBytes);
+
+    // A new island file rebuilds too.
+    await p.write("Other.ts", greeting("Hi"));
+    const fourth = await buildIslands({
+      islandsDir: p.islandsDir,
+      outDir: p.outDir,
+      register: false,
+    });
+    assert.equal(fourth.cached, false);
+    assert.deepEqual(fourth.islands, ["Greeting", "Other"]);
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("a bundling error is reported with deno's message", async () => {
+  const p = await tempProject();
+  try {
+    await p.write("Broken.ts", 'import x from "./missing.ts";\nexport default x;\n');
+    await assert.rejects(
+      () =>
+        buildIslands({
+          islandsDir: p.islandsDir,
+          outDir: p.outDir,
+          register: false,
+        }),
+      /deno (bundle|info) failed[\s\S]*missing\.ts/,
+    );
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("loadIslandsBuild fails clearly without a manifest", async () => {
+  const p = await tempProject();
+  try {
+    await assert.rejects(
+      () => loadIslandsBuild({ outDir: p.outDir, register: false }),
+      /no islands bundle in/,
+    );
+  } finally {
+    await p.cleanup();
+  }
+});

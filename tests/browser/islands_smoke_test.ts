@@ -1,0 +1,151 @@
+// Islands runtime in a real browser: a page with fixture islands hydrates from
+// the bundled script (one Preact copy), signals shared between islands stay
+// shared, hostile props stay text, and a page without islands ships no script.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
+import { h } from "preact";
+import { signal } from "@preact/signals";
+import { browserSuite } from "./harness.ts";
+import { buildIslands } from "../../islands_runtime/build.ts";
+import { island, renderPage } from "../../islands_runtime/server.tsx";
+import { staticFiles } from "../../islands_runtime/static.ts";
+import Counter from "../fixtures/islands/Counter.tsx";
+import Total from "../fixtures/islands/Total.tsx";
+
+const FIXTURE_ISLANDS = fileURLToPath(
+  new URL("../fixtures/islands", import.meta.url),
+);
+const HOSTILE = "</script><script>alert(1)</script><!-- \u2028";
+const SINCE = new Date("2024-02-03T04:05:06.789Z");
+
+const suite = await browserSuite();
+
+const CounterIsland = island("Counter", Counter);
+const TotalIsland = island("Total", Total);
+
+async function startApp() {
+  const staticRoot = await Deno.makeTempDir({ prefix: "islands-smoke-" });
+  const started = performance.now();
+  const build = await buildIslands({
+    islandsDir: FIXTURE_ISLANDS,
+    outDir: join(staticRoot, "build"),
+    publicPath: "/static/build",
+  });
+  const buildMs = performance.now() - started;
+  const app = new Hono();
+  app.use("/static/*", staticFiles({ root: staticRoot }));
+  app.get("/", (c) => {
+    const total = signal(5);
+    return c.html(renderPage(
+      h(
+        "main",
+        null,
+        h("h1", null, "Islands smoke test"),
+        h(CounterIsland, { label: HOSTILE, start: 2, since: SINCE, total }),
+        h(TotalIsland, { total }),
+      ),
+      { title: "Islands", build },
+    ));
+  });
+  app.get("/plain", (c) =>
+    c.html(renderPage(
+      h("main", null, h("h1", null, "No islands here")),
+      { title: "Plain", build },
+    )));
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    app.fetch,
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    base,
+    build,
+    buildMs,
+    async close() {
+      await server.shutdown();
+      await Deno.remove(staticRoot, { recursive: true });
+    },
+  };
+}
+
+suite.test("islands hydrate from the bundle and update on click", async ({ page, screenshot, pageErrors }) => {
+  const app = await startApp();
+  try {
+    const { build } = app;
+    assert.ok(build.url, "fixture islands produce a bundle");
+    console.log(
+      `fixture bundle: ${build.bytes} B, ${build.gzipBytes} B gzipped, ` +
+        `buildIslands ${app.buildMs.toFixed(0)} ms (cached: ${build.cached})`,
+    );
+
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "script") scripts.push(request.url());
+    });
+    const response = await page.goto(app.base + "/");
+    assert.equal(response?.status(), 200);
+    await page.waitForSelector("html[data-islands-ready='2']");
+    assert.deepEqual(scripts, [app.base + build.url]);
+
+    // Hydrated (the effect ran in the browser) with revived prop types.
+    assert.equal(
+      await page.textContent("[data-testid=revived]"),
+      `Date:${SINCE.toISOString()}|note:undefined`,
+    );
+    assert.equal(await page.textContent("[data-testid=count]"), "2");
+    assert.equal(await page.textContent("[data-testid=total]"), "total: 5");
+    await screenshot("islands-smoke-hydrated");
+
+    await page.click("button");
+    await page.waitForFunction(() => document.querySelector("[data-testid=count]")?.textContent === "3");
+    // The Total island shares the signal with Counter: it updates too.
+    assert.equal(await page.textContent("[data-testid=total]"), "total: 6");
+    await page.click("button");
+    await page.waitForFunction(() => document.querySelector("[data-testid=total]")?.textContent === "total: 7");
+    assert.equal(await page.textContent("[data-testid=count]"), "4");
+    await screenshot("islands-smoke-clicked");
+
+    // The hostile prop is plain text, in the HTML and after hydration.
+    assert.equal(await page.textContent(".counter .label"), HOSTILE);
+    assert.equal(
+      await page.evaluate(() => Array.from(document.scripts, (s) => s.type || "classic").join(",")),
+      "module,application/json",
+    );
+    assert.deepEqual(pageErrors, []);
+
+    // The bundle is served gzipped with immutable caching.
+    const bundle = await fetch(app.base + build.url, {
+      headers: { "accept-encoding": "gzip" },
+    });
+    await bundle.arrayBuffer();
+    assert.equal(
+      bundle.headers.get("cache-control"),
+      "public, max-age=31536000, immutable",
+    );
+    assert.equal(bundle.headers.get("content-encoding"), "gzip");
+    assert.match(bundle.headers.get("content-type") ?? "", /^text\/javascript/);
+  } finally {
+    await app.close();
+  }
+});
+
+suite.test("a page without islands ships no JavaScript", async ({ page }) => {
+  const app = await startApp();
+  try {
+    const html = await (await fetch(app.base + "/plain")).text();
+    assert.doesNotMatch(html, /<script/i);
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    await page.goto(app.base + "/plain");
+    assert.equal(await page.textContent("h1"), "No islands here");
+    assert.equal(await page.evaluate(() => document.scripts.length), 0);
+    assert.deepEqual(
+      requests.filter((url) => !url.endsWith("/favicon.ico")),
+      [app.base + "/plain"],
+    );
+  } finally {
+    await app.close();
+  }
+});
