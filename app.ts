@@ -15,7 +15,7 @@ import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { renderPage } from "./routes/pages/render.ts";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
-import { serveStaticFiles } from "./routes/static.ts";
+import { staticFiles } from "./islands_runtime/static.ts";
 
 /** What the routes need: the database and the settings. */
 export interface AppDeps {
@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
-  app.on(["GET", "HEAD"], "/static/*", serveStaticFiles());
+  app.use("/static/*", staticFiles());
   app.route("/", homePages(deps));
   app.route("/", storyboardPages(deps));
 

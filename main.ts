@@ -9,6 +9,7 @@ import { openDatabase } from "./core/database.ts";
 import { connect } from "./core/db.ts";
 import { ensureDemoProject } from "./core/demo.ts";
 import { migrate } from "./core/migrate.ts";
+import { buildIslands } from "./islands_runtime/build.ts";
 
 const started = performance.now();
 const args = new Set(Deno.args);
@@ -43,6 +44,10 @@ if (runWeb) {
 
 let server: Deno.HttpServer | undefined;
 if (runWeb) {
+  const islands = await buildIslands();
+  if (islands.islands.length) {
+    log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
+  }
   const app = createApp({ sql, config });
   server = Deno.serve({
     port: config.port,

@@ -1,7 +1,11 @@
 import type { ComponentChildren } from "preact";
+import { IslandAssets } from "../islands_runtime/server.tsx";
 
-/** The HTML document around every page. `scripts` are module URLs (the island bundle, if any). */
-export function Layout(props: { title: string; children: ComponentChildren; scripts?: string[] }) {
+/**
+ * The HTML document around every page. The island bundle and props are added by
+ * <IslandAssets/> only when an island rendered, so plain pages ship no JavaScript.
+ */
+export function Layout(props: { title: string; children: ComponentChildren }) {
   return (
     <html lang="en">
       <head>
@@ -10,13 +14,13 @@ export function Layout(props: { title: string; children: ComponentChildren; scri
         <title>{props.title} · Scene Studio</title>
         <link rel="stylesheet" href="/static/styles.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        {props.scripts?.map((src) => <script type="module" src={src} key={src} />)}
       </head>
       <body>
         <header class="site-header">
           <a class="brand" href="/">Scene Studio</a>
         </header>
         <main>{props.children}</main>
+        <IslandAssets />
       </body>
     </html>
   );

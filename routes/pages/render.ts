@@ -1,7 +1,7 @@
-/** Renders a page component to a full HTML document. */
+/** Renders a page component (a Layout) to a full HTML document, with island assets if any. */
 import type { VNode } from "preact";
-import { renderToString } from "preact-render-to-string";
+import { renderToStringWithIslands } from "../../islands_runtime/server.tsx";
 
 export function renderPage(page: VNode): string {
-  return "<!DOCTYPE html>" + renderToString(page);
+  return "<!DOCTYPE html>" + renderToStringWithIslands(page);
 }

@@ -1,7 +1,10 @@
 /** Builds the real app on a fresh test database, for in-process `app.request()` tests. */
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
+import { buildIslands } from "../../islands_runtime/build.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
+
+let islandsBuilt: Promise<unknown> | undefined;
 
 // Test bodies are whatever JSON the API returned; assertions check their shape.
 // deno-lint-ignore no-explicit-any
@@ -18,6 +21,9 @@ export interface TestApp {
 
 
 export async function testApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
+  // Pages with islands need the bundle (cached across runs when the sources are unchanged).
+  islandsBuilt ??= buildIslands();
+  await islandsBuilt;
   const db = await freshDatabase(label);
   const dataDir = await Deno.makeTempDir({ prefix: "studio-data-" });
   const config = loadConfig({
