@@ -1,0 +1,102 @@
+/**
+ * The README's start command as a newcomer runs it: main.ts on an embedded Postgres in a fresh
+ * data directory, the demo storyboard served, Ctrl-C (SIGINT) stops everything cleanly, and a
+ * second start finds the data again.
+ */
+import assert from "node:assert/strict";
+import { fromFileUrl } from "./helpers/paths.ts";
+
+const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
+
+async function freePort(): Promise<number> {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+function start(dataDir: string, port: number) {
+  const env: Record<string, string> = { ...Deno.env.toObject(), STUDIO_DATA_DIR: dataDir, PORT: String(port) };
+  delete env.DATABASE_URL; // the point of this test: the embedded database
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const decoder = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) output += decoder.decode(chunk);
+  };
+  const done = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  return {
+    child,
+    output: () => output,
+    async ready() {
+      const deadline = Date.now() + 60_000;
+      while (!output.includes("Scene Studio is ready")) {
+        if (Date.now() > deadline) throw new Error(`Not ready within 60 s:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      child.kill("SIGINT");
+      const status = await child.status;
+      await done;
+      return status;
+    },
+  };
+}
+
+Deno.test("start on an empty data dir, see the demo, Ctrl-C, start again: data kept", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "studio-start-" });
+  await Deno.chmod(dataDir, 0o755);
+  try {
+    const port = await freePort();
+    const first = start(dataDir, port);
+    await first.ready();
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).json();
+    assert.equal(list.projects.length, 1);
+    assert.equal(list.projects[0].sentenceCount, 24);
+    const page = await fetch(`http://127.0.0.1:${port}/projects/${list.projects[0].id}`);
+    assert.equal(page.status, 200);
+    assert.equal((await page.text()).match(/class="scene-card"/g)?.length, 24);
+    const created = await fetch(`http://127.0.0.1:${port}/api/v1/projects`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title: "Kept", script: "One. Two." }),
+    });
+    assert.equal(created.status, 201);
+    await created.body?.cancel();
+    const status = await first.stop();
+    assert.equal(status.code, 0, first.output());
+    assert.match(first.output(), /Stopped\./);
+
+    const second = start(dataDir, port);
+    await second.ready();
+    const again = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).json();
+    assert.deepEqual(again.projects.map((p: { title: string }) => p.title).sort(), [
+      "Kept",
+      "The Lighthouse Keeper (demo)",
+    ]);
+    assert.doesNotMatch(second.output(), /Created the demo project/);
+    assert.equal((await second.stop()).code, 0, second.output());
+  } finally {
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("a bad setting stops start-up with one line naming the variable", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN],
+    env: { ...Deno.env.toObject(), PORT: "not-a-port" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  assert.equal(stderr.split("\n").length, 1, stderr);
+  assert.match(stderr, /PORT/);
+});
