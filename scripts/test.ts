@@ -5,16 +5,13 @@
  *
  * Extra arguments go to `deno test` (e.g. `deno task test tests/api_test.ts --filter create`).
  */
-import { startEmbeddedPostgres } from "../core/embedded_postgres.ts";
+import { startTestCluster } from "../tests/helpers/test_cluster.ts";
 
 const env: Record<string, string> = { ...Deno.env.toObject() };
 let stopDatabase = () => Promise.resolve();
-let tempDir: string | undefined;
 if (!env.DATABASE_URL) {
-  tempDir = await Deno.makeTempDir({ prefix: "studio-test-" });
-  await Deno.chmod(tempDir, 0o755); // the postgres OS user must reach it when we run as root
   const started = performance.now();
-  const server = await startEmbeddedPostgres(`${tempDir}/postgres`, { log: () => {} });
+  const server = await startTestCluster();
   console.log(`Test database: embedded Postgres started in ${Math.round(performance.now() - started)} ms.`);
   env.DATABASE_URL = server.url;
   stopDatabase = server.stop;
@@ -28,6 +25,17 @@ const child = new Deno.Command(Deno.execPath(), {
   stdout: "piped",
   stderr: "inherit",
 }).spawn();
+
+// Ctrl-C or a CI timeout: stop the tests and the database instead of leaking a server.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await stopDatabase();
+    Deno.exit(130);
+  });
+}
 
 // Pass the output through while remembering the summary line.
 let summary = "";
@@ -46,7 +54,6 @@ for await (const chunk of child.stdout) {
 }
 const status = await child.status;
 await stopDatabase();
-if (tempDir) await Deno.remove(tempDir, { recursive: true }).catch(() => {});
 
 const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
 if (summary) {

@@ -4,7 +4,7 @@
  * with plain `deno test` also works: an embedded server is started for that process.
  */
 import { connect, type Sql } from "../../core/db.ts";
-import { startEmbeddedPostgres } from "../../core/embedded_postgres.ts";
+import { startTestCluster } from "./test_cluster.ts";
 import { migrate } from "../../core/migrate.ts";
 
 export interface TestDatabase {
@@ -22,11 +22,9 @@ function serverUrl(): Promise<string> {
   const fromEnv = Deno.env.get("DATABASE_URL");
   if (fromEnv) return Promise.resolve(fromEnv);
   server ??= (async () => {
-    const dir = await Deno.makeTempDir({ prefix: "studio-test-" });
-    await Deno.chmod(dir, 0o755);
-    const pg = await startEmbeddedPostgres(`${dir}/postgres`, { log: () => {} });
+    const pg = await startTestCluster();
     globalThis.addEventListener("unload", () => {
-      // Best effort: the server runs in its own session and would outlive us otherwise.
+      // Best effort (unload cannot wait); a later run sweeps what this leaves behind.
       pg.stop();
     });
     return pg.url;
