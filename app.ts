@@ -7,8 +7,11 @@ import { bodyLimit } from "hono/body-limit";
 import { join } from "node:path";
 import type { Config } from "./config.ts";
 import type { Sql } from "./core/db.ts";
+import type { EventHub } from "./core/event_hub.ts";
 import { ErrorPage } from "./components/ErrorPage.tsx";
+import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
+import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
@@ -21,6 +24,8 @@ import { staticFiles } from "./islands_runtime/static.ts";
 export interface AppDeps {
   sql: Sql;
   config: Config;
+  /** Live-event fan-out of this web process (core/event_hub.ts); without it the SSE route answers 503. */
+  hub?: EventHub;
 }
 
 /** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */
@@ -37,6 +42,8 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route("/api/v1/projects", projectsApi(deps));
+  app.route("/api/v1/projects", sceneRunsApi(deps));
+  app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));

@@ -18,6 +18,13 @@ const schema = z.object({
   SIMULATED_IMAGE_MS: intFrom(0, 3_600_000).default(1500),
   SIMULATED_VIDEO_MS: intFrom(0, 3_600_000).default(3000),
   MAX_ATTEMPTS: intFrom(1, 25).default(3),
+  RETRY_BACKOFF_MS: intFrom(0, 600_000).default(2000),
+  WORKER_CONCURRENCY: intFrom(2, 32).default(2),
+  WORKER_POLL_MS: intFrom(10, 60_000).default(2000),
+  WORKER_HEARTBEAT_MS: intFrom(100, 60_000).default(5000),
+  WORKER_DEAD_AFTER_MS: intFrom(1000, 3_600_000).default(45_000),
+  SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
+  EVENTS_RETENTION_DAYS: intFrom(1, 3650).default(7),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -32,6 +39,20 @@ export interface Config {
   simulatedImageMs: number;
   simulatedVideoMs: number;
   maxAttempts: number;
+  /** Delay before the first automatic retry of a transient failure; doubles per attempt (max 60 s). */
+  retryBackoffMs: number;
+  /** Jobs one worker process runs at once (at least 2: one image and one video). */
+  workerConcurrency: number;
+  /** How often an idle worker looks for due jobs when nothing woke it. */
+  workerPollMs: number;
+  /** How often a worker records that it is alive. */
+  workerHeartbeatMs: number;
+  /** A worker silent for this long is dead: its jobs are released for others to run. */
+  workerDeadAfterMs: number;
+  /** At shutdown, how long running jobs may finish before they are aborted and handed back. */
+  shutdownGraceMs: number;
+  /** Live-update events older than this many days are deleted by the hourly prune_events task. */
+  eventsRetentionDays: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -60,6 +81,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  if (e.WORKER_DEAD_AFTER_MS < 3 * e.WORKER_HEARTBEAT_MS) {
+    throw new ConfigError(
+      `The environment variable WORKER_DEAD_AFTER_MS=${e.WORKER_DEAD_AFTER_MS} is not valid: it must be at least three times WORKER_HEARTBEAT_MS (${e.WORKER_HEARTBEAT_MS}), or live workers would be taken for dead.`,
+    );
+  }
   for (const name of ["IMAGE_PROVIDER", "VIDEO_PROVIDER"] as const) {
     if (e[name] === "comfyui") {
       throw new ConfigError(
@@ -77,6 +103,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     simulatedImageMs: e.SIMULATED_IMAGE_MS,
     simulatedVideoMs: e.SIMULATED_VIDEO_MS,
     maxAttempts: e.MAX_ATTEMPTS,
+    retryBackoffMs: e.RETRY_BACKOFF_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerPollMs: e.WORKER_POLL_MS,
+    workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    workerDeadAfterMs: e.WORKER_DEAD_AFTER_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

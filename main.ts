@@ -7,9 +7,11 @@ import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./core/database.ts";
 import { connect } from "./core/db.ts";
+import { EventHub } from "./core/event_hub.ts";
 import { ensureDemoProject } from "./core/demo.ts";
 import { migrate } from "./core/migrate.ts";
 import { buildIslands } from "./islands_runtime/build.ts";
+import { startWorker, type StudioWorker } from "./workers/runner.ts";
 
 const started = performance.now();
 const args = new Set(Deno.args);
@@ -21,6 +23,7 @@ if (unknown.length || (args.has("--web-only") && args.has("--worker-only"))) {
   Deno.exit(2);
 }
 const runWeb = !args.has("--worker-only");
+const runWorker = !args.has("--web-only");
 
 let config;
 try {
@@ -42,13 +45,26 @@ if (runWeb) {
   if (demoId) log(`Created the demo project (id ${demoId}).`);
 }
 
+// The worker starts first, so that "ready" means jobs are being taken too.
+let worker: StudioWorker | undefined;
+if (runWorker) {
+  worker = await startWorker({ sql, databaseUrl: database.url, config, log });
+  log(
+    `Worker ${worker.poolId} is taking image and video jobs (images: ${config.imageProvider}, videos: ${config.videoProvider}).`,
+  );
+}
+
 let server: Deno.HttpServer | undefined;
+let hub: EventHub | undefined;
 if (runWeb) {
+  // One LISTEN connection for this process, fanning out to every SSE client (core/event_hub.ts).
+  hub = new EventHub({ sql, url: database.url, log });
+  await hub.start();
   const islands = await buildIslands();
   if (islands.islands.length) {
     log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
   }
-  const app = createApp({ sql, config });
+  const app = createApp({ sql, config, hub });
   server = Deno.serve({
     port: config.port,
     hostname: config.host,
@@ -70,12 +86,18 @@ async function shutdown(signal: string) {
     console.error("Shutdown took longer than 30 seconds; exiting now.");
     Deno.exit(1);
   }, 30_000);
-  await server?.shutdown();
+  // End the SSE streams first (browsers reconnect to another process), or the server would wait on them.
+  await hub?.stop();
+  // The worker stops taking jobs and gives running ones SHUTDOWN_GRACE_MS while the server drains.
+  await Promise.all([server?.shutdown(), worker?.stop()]);
   await sql.end({ timeout: 5 });
   await database.stop();
   clearTimeout(force);
   log("Stopped.");
   Deno.exit(0);
 }
+worker?.stopped.then(() => {
+  if (!stopping) shutdown("the worker's unexpected stop");
+});
 Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
 Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));

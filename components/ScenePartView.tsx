@@ -9,14 +9,35 @@ const LABELS: Record<ScenePart["status"], string> = {
   cancelled: "Cancelled",
 };
 
+/** What the slot shows of a scene part (a {@link ScenePart} fits). */
+export type PartState = Pick<ScenePart, "status" | "url" | "error">;
+
 /**
  * The image or video slot of a scene card: the media when there is some, and its status (with the
- * error when it failed). Pure Preact, so islands can render it too.
+ * error when it failed). Pure Preact: the SceneMedia island renders it on the server and in the
+ * browser, where it follows the live stream.
  */
-export function ScenePartView(props: { part: PartName; state: ScenePart; poster?: string | null; label: string }) {
+export function ScenePartView(
+  props: {
+    part: PartName;
+    state: PartState;
+    poster?: string | null;
+    label: string;
+    /** Shown on an idle video whose image is on its way: the clip follows the image. */
+    waitingFor?: string;
+    /** Render the error message in the caption (default); false when the caller shows it. */
+    showError?: boolean;
+  },
+) {
   const { part, state } = props;
+  const busy = state.status === "queued" || state.status === "running";
   return (
-    <figure class={`scene-part scene-part--${part} status-${state.status}`} data-part={part} data-status={state.status}>
+    <figure
+      class={`scene-part scene-part--${part} status-${state.status}`}
+      data-part={part}
+      data-status={state.status}
+      aria-busy={busy ? "true" : undefined}
+    >
       <div class="scene-media">
         {state.url && part === "image" && <img src={state.url} alt={`Image for ${props.label}`} loading="lazy" />}
         {state.url && part === "video" && (
@@ -31,13 +52,17 @@ export function ScenePartView(props: { part: PartName; state: ScenePart; poster?
             aria-label={`Clip for ${props.label}`}
           />
         )}
-        {!state.url && <div class="scene-placeholder" aria-hidden="true">{part === "image" ? "🖼" : "🎬"}</div>}
+        {!state.url && state.status !== "running" && <div class="scene-placeholder" aria-hidden="true" />}
         {state.status === "running" && <span class="spinner" aria-hidden="true" />}
       </div>
       <figcaption>
         <span class="part-name">{part === "image" ? "Image" : "Video"}</span>{" "}
-        <span class={`badge badge-${state.status}`}>{LABELS[state.status]}</span>
-        {state.status === "failed" && state.error && <p class="part-error" role="note">{state.error}</p>}
+        <span class={`badge badge-${state.status}`}>
+          {state.status === "idle" && props.waitingFor ? props.waitingFor : LABELS[state.status]}
+        </span>
+        {state.status === "failed" && state.error && props.showError !== false && (
+          <p class="part-error" role="note">{state.error}</p>
+        )}
       </figcaption>
     </figure>
   );

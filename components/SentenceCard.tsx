@@ -1,13 +1,20 @@
 import type { SentenceView } from "../core/types.ts";
-import { ScenePartView } from "./ScenePartView.tsx";
+import { island } from "../islands_runtime/server.tsx";
+import SceneMedia from "../islands/SceneMedia.tsx";
+import VideoPromptNote from "../islands/VideoPromptNote.tsx";
+
+const SceneMediaIsland = island("SceneMedia", SceneMedia);
+const VideoPromptNoteIsland = island("VideoPromptNote", VideoPromptNote);
+
+const part = (p: SentenceView["image"]) => ({ status: p.status, url: p.url, error: p.error });
 
 /**
  * One scene of the storyboard: narration, prompts (editable with a plain form, no JavaScript
- * needed), audio state, and the image and video slots. Pure Preact, so islands can render it too.
+ * needed), audio state, and the image and video slots. The slots are an island (SceneMedia) that
+ * follows the live stream; its props are kept small because a storyboard may have 500+ cards.
  */
 export function SentenceCard(props: { sentence: SentenceView }) {
   const s = props.sentence;
-  const label = `scene ${s.number}`;
   return (
     <article class="scene-card" id={`sentence-${s.id}`} data-sentence-id={s.id}>
       <header class="scene-head">
@@ -17,16 +24,13 @@ export function SentenceCard(props: { sentence: SentenceView }) {
         </span>
       </header>
       <p class="narration">{s.text}</p>
-      <div class="scene-parts">
-        <ScenePartView part="image" state={s.image} label={label} />
-        <ScenePartView part="video" state={s.video} poster={s.image.url} label={label} />
-      </div>
+      <SceneMediaIsland id={s.id} n={s.number} image={part(s.image)} video={part(s.video)} />
       <dl class="prompt-list">
         <dt>Image prompt</dt>
         <dd class="image-prompt">{s.imagePrompt || <em>empty</em>}</dd>
         <dt>Video prompt</dt>
         <dd class="video-prompt">
-          {s.videoPrompt || <em>empty — written automatically when the video is generated</em>}
+          {s.videoPrompt || <VideoPromptNoteIsland id={s.id} />}
         </dd>
       </dl>
       <details class="prompts">

@@ -97,6 +97,8 @@ export interface SceneUpdate {
   attempts: number;
   /** Present when the video prompt was just written automatically. */
   videoPrompt?: string;
+  /** Present on progress reports of a running part: the provider's fraction done, 0..1. */
+  progress?: number;
 }
 
 /** One event as stored and as sent on the SSE stream (`id:`, `event:` = type, `data:` = this). */

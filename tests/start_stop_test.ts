@@ -8,7 +8,7 @@ import { fromFileUrl } from "./helpers/paths.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -54,7 +54,7 @@ Deno.test("start on an empty data dir, see the demo, Ctrl-C, start again: data k
   const dataDir = await Deno.makeTempDir({ prefix: "studio-start-" });
   await Deno.chmod(dataDir, 0o755);
   try {
-    const port = await freePort();
+    const port = freePort();
     const first = start(dataDir, port);
     await first.ready();
     const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).json();

@@ -17,3 +17,16 @@ export const updateSentenceBody = z.strictObject({
 }).refine((b) => b.imagePrompt !== undefined || b.videoPrompt !== undefined, {
   message: "send imagePrompt, videoPrompt or both",
 });
+
+export const retryFailedBody = z.strictObject({
+  sentenceIds: z.array(
+    z.number({ error: "sentenceIds must hold sentence ids (numbers)" }).int("sentence ids are whole numbers").min(
+      1,
+      "sentence ids are positive",
+    ).max(2_147_483_647, "sentence ids are at most 2147483647"),
+    { error: "sentenceIds must be an array of sentence ids" },
+  ).min(1, "sentenceIds must not be empty; leave it out to retry every failed scene").max(
+    LIMITS.sentencesPerProject,
+    `sentenceIds may hold at most ${LIMITS.sentencesPerProject} ids`,
+  ).optional(),
+});

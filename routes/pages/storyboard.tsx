@@ -4,19 +4,69 @@ import type { AppDeps } from "../../app.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { SentenceCard } from "../../components/SentenceCard.tsx";
 import { getProject, updateSentencePrompts } from "../../core/projects.ts";
-import type { ProjectView } from "../../core/types.ts";
+import { currentRun } from "../../core/runs.ts";
+import { eventCursor, runForPage, storyboardNotices } from "../../core/storyboard.ts";
+import type { ProjectView, RunSummary } from "../../core/types.ts";
+import { island } from "../../islands_runtime/server.tsx";
+import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
+import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
+import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
 import { renderPage } from "./render.ts";
 
-export function StoryboardPage(props: { project: ProjectView }) {
+const ToolbarIsland = island("BulkGenerationToolbar", BulkGenerationToolbar);
+const ErrorDialogIsland = island("ErrorSummaryDialog", ErrorSummaryDialog);
+const VideoPromptNoticeIsland = island("VideoPromptNotice", VideoPromptNotice);
+
+/** What the storyboard renders: the project, its active or latest run, and the stream's resume point. */
+export interface StoryboardData {
+  project: ProjectView;
+  run: RunSummary | null;
+  /** Every event up to this id is reflected in `project` and `run`; the stream replays the rest. */
+  lastEventId: number;
+  /** The server's clock at render, ms. */
+  serverNow: number;
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function StoryboardPage(props: StoryboardData) {
   const p = props.project;
+  const notices = storyboardNotices(p);
   return (
     <Layout title={p.title}>
       <header class="storyboard-header">
-        <h1>{p.title}</h1>
-        <p class="muted">{p.sentenceCount} scenes in {p.sectionCount} sections · {p.aspectRatio}</p>
+        <div class="storyboard-title">
+          <h1>{p.title}</h1>
+          <p class="muted">
+            {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
+            {p.aspectRatio}
+          </p>
+        </div>
+        <ToolbarIsland
+          projectId={p.id}
+          run={runForPage(props.run)}
+          lastEventId={props.lastEventId}
+          serverNow={props.serverNow}
+          sentenceCount={p.sentenceCount}
+          failedScenes={notices.failedScenes}
+        />
       </header>
+      {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
+        <div class="notices">
+          {notices.withoutAudio > 0 && (
+            <p class="notice" data-notice="audio">
+              {count(notices.withoutAudio, "sentence has", "sentences have")}{" "}
+              no narration audio yet — generate section audio first for the best timing.
+            </p>
+          )}
+          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNoticeIsland ids={notices.emptyVideoPrompts} />}
+        </div>
+      )}
+      <ErrorDialogIsland projectId={p.id} />
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
@@ -29,11 +79,20 @@ export function StoryboardPage(props: { project: ProjectView }) {
   );
 }
 
-export function storyboardPages({ sql }: AppDeps) {
+/** Reads what the storyboard shows: the stream's resume point FIRST, then the state. */
+export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">, projectId: number) {
+  const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
+  const project = await getProject(sql, projectId);
+  const run = await currentRun(sql, projectId);
+  return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
+}
+
+export function storyboardPages(deps: AppDeps) {
+  const { sql } = deps;
   const pages = new Hono();
   pages.get("/projects/:id", async (c) => {
-    const project = await getProject(sql, idParam(c, "id", "project"));
-    return c.html(renderPage(<StoryboardPage project={project} />));
+    const data = await loadStoryboard(deps, idParam(c, "id", "project"));
+    return c.html(renderPage(<StoryboardPage {...data} />));
   });
   pages.post("/sentences/:id/prompts", async (c) => {
     const id = idParam(c, "id", "sentence");

@@ -19,7 +19,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-
 export async function testApp(label: string, env: Record<string, string> = {}): Promise<TestApp> {
   // Pages with islands need the bundle (cached across runs when the sources are unchanged).
   islandsBuilt ??= buildIslands();

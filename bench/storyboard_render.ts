@@ -1,0 +1,92 @@
+/**
+ * Storyboard page cost: server render time of a 500-sentence storyboard (the whole GET, database
+ * reads included, and the render alone), the HTML size, and the JavaScript the page ships (gzipped).
+ *
+ *   deno run -A bench/storyboard_render.ts [--sentences 500] [--runs 15]
+ *
+ * Uses a throwaway database (embedded Postgres unless DATABASE_URL is set). Half the scenes have
+ * their image and video done, a few failed, one run in the history: a realistic mid-project page.
+ */
+import { gzipSync } from "node:zlib";
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { createProject } from "../core/projects.ts";
+import { buildIslands } from "../islands_runtime/build.ts";
+import { loadStoryboard, StoryboardPage } from "../routes/pages/storyboard.tsx";
+import { renderPage } from "../routes/pages/render.ts";
+import { freshDatabase } from "../tests/helpers/db.ts";
+
+const arg = (name: string, fallback: number) => {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+};
+const SENTENCES = arg("sentences", 500);
+const RUNS = arg("runs", 15);
+
+const build = await buildIslands();
+const db = await freshDatabase("bench_storyboard");
+try {
+  const script = Array.from(
+    { length: SENTENCES },
+    (_, i) =>
+      `${i % 25 === 0 ? `# Part ${i / 25 + 1}\n` : ""}Sentence ${i + 1} tells how the keeper climbs the tower again.`,
+  ).join(" ");
+  const { id } = await createProject(db.sql, { title: "Render benchmark", script });
+  const [run] = await db.sql<{ id: number }[]>`
+    insert into scene_runs (project_id, status, finished_at) values (${id}, 'completed', now()) returning id`;
+  await db.sql`
+    update sentences set
+      image_status = 'done', image_path = 'projects/' || project_id || '/' || id || '-image.png', image_run_id = ${run.id},
+      video_status = 'done', video_path = 'projects/' || project_id || '/' || id || '-video.mp4', video_run_id = ${run.id},
+      video_prompt = 'Slow push-in. The keeper climbs the tower. Motion: the figure moving steadily.'
+    where project_id = ${id} and id % 2 = 0`;
+  await db.sql`
+    update sentences set image_status = 'failed', image_error = 'The simulated provider was asked to fail.',
+      image_run_id = ${run.id}
+    where project_id = ${id} and id % 50 = 1`;
+
+  const config = loadConfig({
+    STUDIO_DATA_DIR: "/nonexistent",
+    IMAGE_PROVIDER: "simulated",
+    VIDEO_PROVIDER: "simulated",
+  });
+  const app = createApp({ sql: db.sql, config });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+  // Warm up (JIT, connections).
+  for (let i = 0; i < 3; i++) await (await app.request(`/projects/${id}`)).text();
+
+  const whole: number[] = [];
+  let html = "";
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const res = await app.request(`/projects/${id}`);
+    html = await res.text();
+    whole.push(performance.now() - t);
+  }
+  const data = await loadStoryboard({ sql: db.sql }, id);
+  const renderOnly: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    renderPage(StoryboardPage(data));
+    renderOnly.push(performance.now() - t);
+  }
+  const islandsJson = /<script type="application\/json" id="__scene_islands">(.*?)<\/script>/s.exec(html)?.[1] ?? "";
+  const report = {
+    sentences: SENTENCES,
+    runs: RUNS,
+    getMedianMs: Number(median(whole).toFixed(1)),
+    getMinMs: Number(Math.min(...whole).toFixed(1)),
+    renderOnlyMedianMs: Number(median(renderOnly).toFixed(1)),
+    htmlBytes: html.length,
+    htmlGzipBytes: gzipSync(html).byteLength,
+    islandPropsBytes: islandsJson.length,
+    islands: (html.match(/<scene-island /g) ?? []).length,
+    jsBytes: build.bytes,
+    jsGzipBytes: build.gzipBytes,
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await db.drop();
+}
+Deno.exit(0);

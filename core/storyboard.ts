@@ -1,0 +1,87 @@
+/**
+ * What the storyboard page needs besides the project itself: the point in the event log its
+ * server render is consistent with, and the notices derived from the sentences. No HTTP, no Preact.
+ */
+import type { Sql } from "./db.ts";
+import type { ProjectView, RunSummary } from "./types.ts";
+
+/**
+ * An event id every event up to which is final (committed, or rolled back for good), read straight
+ * from the database — for processes without an event hub (whose `cursor()` is the same thing).
+ * State read after this call includes every event up to it, so a page hands it to its stream as
+ * `lastEventId`: nothing between the render and the connection is missed, and events replayed twice
+ * are harmless (each carries the whole new state of what it describes).
+ *
+ * How: the events sequence's `last_value` (non-transactional: the highest id handed out), then the
+ * transactions holding a write lock on `events`. Without such a transaction every id up to
+ * `last_value` is final. While one is open, wait a little for it (event-writing transactions last
+ * milliseconds); if it does not end, fall back to the highest id older than `fallbackAgeMs` — an
+ * overlap that only costs a few replayed events.
+ */
+export async function eventCursor(
+  sql: Sql,
+  options: { waitMs?: number; fallbackAgeMs?: number } = {},
+): Promise<number> {
+  const deadline = performance.now() + (options.waitMs ?? 200);
+  const [{ name }] = await sql<{ name: string }[]>`select pg_get_serial_sequence('events', 'id') as name`;
+  for (;;) {
+    // Order matters: the sequence first, then the lock holders (see core/event_hub.ts).
+    const [seq] = await sql.unsafe<{ last_value: string; is_called: boolean }[]>(
+      `select last_value, is_called from ${name}`,
+    );
+    const lastId = seq.is_called ? Number(seq.last_value) : Number(seq.last_value) - 1;
+    const [{ holders }] = await sql<{ holders: number }[]>`
+      select count(*)::int as holders from pg_locks
+      where locktype = 'relation'
+        and database = (select oid from pg_database where datname = current_database())
+        and relation = 'events'::regclass
+        and mode in ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+        and pid is distinct from pg_backend_pid()`;
+    if (holders === 0) return lastId;
+    if (performance.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const [row] = await sql<{ id: string | null }[]>`
+    select max(id)::text as id from events
+    where created_at < now() - make_interval(secs => ${(options.fallbackAgeMs ?? 10_000) / 1000})`;
+  return Number(row?.id ?? 0);
+}
+
+/** Counts behind the storyboard's notices (from the data; nothing is assumed). */
+export interface StoryboardNotices {
+  /** Sentences without narration audio. */
+  withoutAudio: number;
+  /** Sentences whose video prompt is empty (it is written when their video is generated). */
+  emptyVideoPrompts: number[];
+  /** Sentences whose image or video failed. */
+  failedScenes: number;
+}
+
+export function storyboardNotices(project: ProjectView): StoryboardNotices {
+  let withoutAudio = 0;
+  const emptyVideoPrompts: number[] = [];
+  let failedScenes = 0;
+  for (const section of project.sections) {
+    for (const s of section.sentences) {
+      if (s.audio.status !== "ready") withoutAudio++;
+      if (!s.videoPrompt.trim()) emptyVideoPrompts.push(s.id);
+      if (s.image.status === "failed" || s.video.status === "failed") failedScenes++;
+    }
+  }
+  return { withoutAudio, emptyVideoPrompts, failedScenes };
+}
+
+/** Failed scenes handed to the page (the dialog re-reads the full list when it opens). */
+export const PAGE_FAILED_LIMIT = 100;
+
+/** A run as the page hands it to the browser: failures capped, sentence texts cut to an excerpt. */
+export function runForPage(run: RunSummary | null): RunSummary | null {
+  if (!run) return null;
+  return {
+    ...run,
+    failed: run.failed.slice(0, PAGE_FAILED_LIMIT).map((f) => ({
+      ...f,
+      text: f.text.length > 120 ? `${f.text.slice(0, 119)}…` : f.text,
+    })),
+  };
+}

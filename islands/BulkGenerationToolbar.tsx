@@ -1,0 +1,228 @@
+/**
+ * Island: the storyboard header's "Generate All Scenes" toolbar. Starts, follows and cancels the bulk
+ * run: "Generating... (5/24)" with a progress bar, image and video counts and the time left; a toast
+ * when the run ends; progress announced politely to screen readers. It also opens the page's live
+ * stream (the store's one EventSource), so every card island updates.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { RunSummary } from "../core/types.ts";
+import {
+  estimateRemainingMs,
+  formatRemaining,
+  generatingLabel,
+  outcome,
+  partCounts,
+  progressFraction,
+  scenes,
+} from "./_progress.ts";
+import { IS_BROWSER, store, type StoreInit } from "./_store.ts";
+
+export interface BulkGenerationToolbarProps extends StoreInit {
+  /** Sentences in the project (what "Generate All" covers at most). */
+  sentenceCount: number;
+  /** Sentences with a failed image or video at render (then the cards' live state counts). */
+  failedScenes: number;
+}
+
+/** Re-renders every second while `on` (the time-left estimate moves with the clock). */
+function useTicker(on: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [on]);
+  return now;
+}
+
+function timeLeft(run: RunSummary, now: number): string | null {
+  const startedAtMs = Date.parse(run.startedAt) + (IS_BROWSER ? store.clockOffsetMs : 0);
+  if (Number.isNaN(startedAtMs)) return null;
+  const failedImages = run.failed.filter((f) => f.part === "image").length;
+  const failedVideos = run.failed.filter((f) => f.part === "video").length;
+  const ms = estimateRemainingMs({
+    startedAtMs,
+    nowMs: now,
+    images: run.images,
+    videos: run.videos,
+    failedImages,
+    failedVideos,
+  });
+  return ms === null ? null : formatRemaining(ms);
+}
+
+export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps) {
+  if (IS_BROWSER) store.init(props);
+  const run = IS_BROWSER ? store.run.value : props.run;
+  const busy = IS_BROWSER ? store.busy.value : null;
+  const error = IS_BROWSER ? store.error.value : null;
+  const toast = IS_BROWSER ? store.toast.value : null;
+  const announce = IS_BROWSER ? store.announce.value : "";
+  const connection = IS_BROWSER ? store.connection.value : "idle";
+  const settling = IS_BROWSER ? store.settling.value : null;
+  const active = run?.status === "active";
+  const shown = active ? run : settling; // the run the progress area shows
+  const now = useTicker(active && IS_BROWSER);
+
+  useEffect(() => {
+    store.connect();
+  }, []);
+
+  // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all).
+  // (Read only while no run is shown: during a run the toolbar does not follow every part.)
+  const showFailed = shown
+    ? 0
+    : IS_BROWSER && store.sceneCount > 0
+    ? new Set(store.failures.value.map((f) => f.sentenceId)).size
+    : props.failedScenes;
+
+  // Buttons come and go with the run (Cancel, "N failed — details"): when the one that had the
+  // focus goes away, the focus stays in the toolbar instead of falling back to the page.
+  const mainButton = useRef<HTMLButtonElement>(null);
+  const layout = `${shown !== null}:${showFailed > 0}`;
+  const focusInside = useRef(false); // the focus is (or was, until its button went away) in here
+  useEffect(() => {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focusInside.current && lost && !store.dialogOpen.peek()) mainButton.current?.focus();
+  }, [layout]);
+  const eta = active && run && IS_BROWSER ? timeLeft(run, now) : null;
+  const percent = shown ? Math.round(progressFraction(shown) * 1000) / 10 : 0;
+
+  return (
+    <div
+      class="bulk-toolbar"
+      role="group"
+      aria-label="Scene generation"
+      data-run-status={run?.status ?? "none"}
+      data-connection={connection}
+      onFocusIn={() => (focusInside.current = true)}
+      onFocusOut={(e) => {
+        const toolbar = e.currentTarget;
+        const target = e.target as Node;
+        const next = e.relatedTarget as Node | null;
+        if (next) {
+          focusInside.current = toolbar.contains(next);
+          return;
+        }
+        // Removing the focused button also lands here: decide once the DOM has settled.
+        queueMicrotask(() => (focusInside.current = !target.isConnected || toolbar.contains(document.activeElement)));
+      }}
+    >
+      <div class="bulk-actions">
+        {shown
+          ? (
+            <button
+              ref={mainButton}
+              type="button"
+              class="bulk-main"
+              aria-disabled="true"
+              aria-busy="true"
+              data-testid="generate"
+            >
+              {generatingLabel(shown)}
+            </button>
+          )
+          : (
+            <button
+              ref={mainButton}
+              type="button"
+              class="bulk-main"
+              data-testid="generate"
+              aria-disabled={busy ? "true" : undefined}
+              aria-busy={busy === "generate" ? "true" : undefined}
+              onClick={() => {
+                if (!store.busy.peek()) store.generateAll();
+              }}
+            >
+              {busy === "generate" ? "Starting…" : "Generate All Scenes"}
+            </button>
+          )}
+        {active && (
+          <button
+            type="button"
+            class="secondary"
+            data-testid="cancel"
+            aria-disabled={busy ? "true" : undefined}
+            aria-busy={busy === "cancel" ? "true" : undefined}
+            onClick={() => {
+              if (!store.busy.peek()) store.cancel();
+            }}
+          >
+            {busy === "cancel" ? "Cancelling…" : "Cancel"}
+          </button>
+        )}
+        {showFailed > 0 && (
+          <button
+            type="button"
+            class="link-button"
+            data-testid="failed-details"
+            aria-haspopup="dialog"
+            onClick={(e) => store.openDetails(e.currentTarget)}
+          >
+            {showFailed} failed — details
+          </button>
+        )}
+      </div>
+      {shown && (
+        <div class="bulk-progress">
+          <div
+            class="progress-track"
+            role="progressbar"
+            aria-label="Generation progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(percent)}
+            aria-valuetext={`${shown.finishedScenes} of ${scenes(shown.totalScenes)} finished`}
+          >
+            <div class="progress-fill" style={{ width: `${percent}%` }} />
+          </div>
+          <p class="bulk-stats" data-testid="stats">
+            <span>{partCounts(shown)}</span>
+            {shown.failedScenes > 0 && <span class="stat-failed">{shown.failedScenes} failed</span>}
+            {eta && <span class="stat-eta" data-testid="eta">{eta}</span>}
+          </p>
+        </div>
+      )}
+      {!shown && (
+        <p class="bulk-hint" data-testid="hint">
+          {run && run.status !== "active"
+            ? `Last run: ${outcome(run).text}.`
+            : "Queues an image and a clip for every scene that lacks one."}
+        </p>
+      )}
+      {connection === "reconnecting" && active && (
+        <p class="bulk-connection" data-testid="connection">Live updates interrupted — reconnecting…</p>
+      )}
+      {error && (
+        <div class="bulk-error" role="alert" data-testid="error">
+          <span>{error}</span>
+          <button type="button" class="link-button" onClick={() => store.clearError()} aria-label="Dismiss the error">
+            Dismiss
+          </button>
+        </div>
+      )}
+      <p class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{announce}</p>
+      {toast && (
+        <div class={`toast toast-${toast.kind}`} data-testid="toast" data-run-id={toast.runId}>
+          <p class="toast-text">{toast.text}</p>
+          <div class="toast-actions">
+            {toast.hasFailures && (
+              <button
+                type="button"
+                class="link-button"
+                data-testid="toast-details"
+                aria-haspopup="dialog"
+                onClick={(e) => store.openDetails(e.currentTarget)}
+              >
+                View details
+              </button>
+            )}
+            <button type="button" class="toast-close" aria-label="Dismiss" onClick={() => store.dismissToast()}>
+              ×
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Island: the notice that some video prompts are empty and will be written automatically. Counts
+ * down live as the engine writes them (scene.updated events carry the new prompt), and disappears
+ * when none is left.
+ */
+import { IS_BROWSER, store } from "./_store.ts";
+
+export interface VideoPromptNoticeProps {
+  /** Sentences whose video prompt was empty at render. */
+  ids: number[];
+}
+
+export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
+  const empty = IS_BROWSER ? ids.filter((id) => !store.scene(id).videoPrompt.value).length : ids.length;
+  if (empty === 0) return null;
+  return (
+    <p class="notice notice-info" data-notice="video-prompts">
+      {empty === 1 ? "1 scene has" : `${empty} scenes have`}{" "}
+      no video prompt yet: it will be written automatically from the image prompt and the sentence when the video is
+      generated. Open “Edit prompts” on a card to write your own.
+    </p>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Bulk scene generation, under /api/v1/projects/:id:
+ * - POST generate-scenes → 202 {run} (a new run), or 200 {run} (the run already active);
+ * - POST cancel-scenes → 200 {run, cancelled};
+ * - POST retry-failed-scenes, optional body {sentenceIds} → 202 {run};
+ * - GET scene-run → 200 {run} (the active or latest run, or null).
+ * Other methods on these paths → 405 with Allow.
+ */
+import { type Context, Hono } from "hono";
+import type { AppDeps } from "../../app.ts";
+import { cancelRun, currentRun, retryFailed, startRun } from "../../core/runs.ts";
+import { idParam, readJson } from "../http.ts";
+import { retryFailedBody } from "./schemas.ts";
+
+export function sceneRunsApi({ sql, config }: AppDeps) {
+  const api = new Hono();
+  const settings = { maxAttempts: config.maxAttempts };
+  const projectId = (c: Context) => idParam(c, "id", "project");
+
+  api.post("/:id/generate-scenes", async (c) => {
+    const { run, created } = await startRun(sql, projectId(c), settings);
+    return c.json({ run }, created ? 202 : 200);
+  });
+  api.post("/:id/cancel-scenes", async (c) => c.json(await cancelRun(sql, projectId(c))));
+  api.post("/:id/retry-failed-scenes", async (c) => {
+    const id = projectId(c);
+    // The body is optional: an empty one means "every failed scene".
+    const hasBody = c.req.raw.body !== null && (await c.req.raw.clone().text()).trim() !== "";
+    const body = hasBody ? await readJson(c, retryFailedBody) : {};
+    const { run } = await retryFailed(sql, id, settings, body.sentenceIds);
+    return c.json({ run }, 202);
+  });
+  api.get("/:id/scene-run", async (c) => c.json({ run: await currentRun(sql, projectId(c)) }));
+
+  for (
+    const [path, allow] of [
+      ["/:id/generate-scenes", "POST"],
+      ["/:id/cancel-scenes", "POST"],
+      ["/:id/retry-failed-scenes", "POST"],
+      ["/:id/scene-run", "GET, HEAD"],
+    ] as const
+  ) {
+    api.all(
+      path,
+      (c) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.` }, 405, { Allow: allow }),
+    );
+  }
+  return api;
+}
