@@ -25,7 +25,6 @@ const schema = z.object({
   WORKER_DEAD_AFTER_MS: intFrom(1000, 3_600_000).default(45_000),
   SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
   EVENTS_RETENTION_DAYS: intFrom(1, 3650).default(7),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 /** The validated configuration the rest of the app receives (never reads Deno.env itself). */
@@ -53,7 +52,6 @@ export interface Config {
   shutdownGraceMs: number;
   /** Live-update events older than this many days are deleted by the hourly prune_events task. */
   eventsRetentionDays: number;
-  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -110,6 +108,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerDeadAfterMs: e.WORKER_DEAD_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
-    logLevel: e.LOG_LEVEL,
   };
 }
