@@ -28,6 +28,8 @@ export interface Studio {
 export interface StudioOptions {
   imageMs?: number;
   videoMs?: number;
+  /** More settings, e.g. `{ VIDEO_PROVIDER: "draft" }` for full-size media. */
+  env?: Record<string, string>;
 }
 
 export async function startStudio(label: string, options: StudioOptions = {}): Promise<Studio> {
@@ -38,6 +40,7 @@ export async function startStudio(label: string, options: StudioOptions = {}): P
     SIMULATED_VIDEO_MS: String(options.videoMs ?? 300),
     // Retries of transient failures are not what these tests are about.
     RETRY_BACKOFF_MS: "100",
+    ...options.env,
   });
   const hub = new EventHub({ sql: db.sql, url: db.url, watchdogMs: 1000 });
   await hub.start();
