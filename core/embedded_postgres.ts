@@ -62,14 +62,27 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
   }
 
   const passwordFile = `${clusterDir}.password`;
+  const ownerFile = `${clusterDir}.owner`;
   const running = await findRunningServer(clusterDir);
   if (running) {
     const password = (await Deno.readTextFile(passwordFile)).trim();
-    log(`Reusing the embedded Postgres already running on port ${running.port} (pid ${running.pid}).`);
+    const owner = Number(await Deno.readTextFile(ownerFile).catch(() => "0"));
+    if (owner && owner !== Deno.pid && (await exists(`/proc/${owner}`))) {
+      // Another running app process started it: share it, and leave stopping it to that process.
+      log(`Sharing the embedded Postgres of process ${owner} (port ${running.port}).`);
+      return { url: urlFor(password, running.port), dataDir: clusterDir, stop: () => Promise.resolve() };
+    }
+    // Left running by a process that was killed: adopt it, so that this process stops it on exit.
+    await Deno.writeTextFile(ownerFile, String(Deno.pid));
+    log(`Adopted the embedded Postgres left running on port ${running.port} (pid ${running.pid}).`);
+    let stopped: Promise<void> | undefined;
     return {
       url: urlFor(password, running.port),
       dataDir: clusterDir,
-      stop: () => Promise.resolve(),
+      stop() {
+        stopped ??= stopByPid(running.pid);
+        return stopped;
+      },
     };
   }
 
@@ -131,6 +144,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
     await new Promise((r) => setTimeout(r, 50));
   }
   child.unref();
+  await Deno.writeTextFile(ownerFile, String(Deno.pid));
   let stopped: Promise<void> | undefined;
   return {
     url,
@@ -153,6 +167,21 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
       return stopped;
     },
   };
+}
+
+/** Fast shutdown of a server this process did not spawn, waiting (bounded) until it is gone. */
+async function stopByPid(pid: number): Promise<void> {
+  const signal = (name: Deno.Signal) => {
+    try {
+      Deno.kill(pid, name);
+    } catch { /* already gone */ }
+  };
+  signal("SIGINT");
+  for (let waited = 0; await exists(`/proc/${pid}`); waited += 50) {
+    if (waited === 15_000) signal("SIGQUIT");
+    if (waited > 30_000) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function queryable(url: string): Promise<boolean> {

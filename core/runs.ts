@@ -131,9 +131,7 @@ export async function retryFailed(
       if (unknown.length) {
         throw new InvalidInputError(
           "sentenceIds",
-          `${plural(unknown.length, "sentence id")} ${unknown.slice(0, 20).join(", ")} ${
-            unknown.length === 1 ? "is" : "are"
-          } not in this project.`,
+          `${sentenceList(unknown)} ${unknown.length === 1 ? "is" : "are"} not in this project.`,
         );
       }
     }
@@ -146,9 +144,7 @@ export async function retryFailed(
     }
     if (sentenceIds && notFailed.length) {
       throw new ConflictError(
-        `${plural(notFailed.length, "scene")} (sentence ${notFailed.slice(0, 20).join(", ")}) ${
-          notFailed.length === 1 ? "has" : "have"
-        } no failed image or video to retry.`,
+        `${sentenceList(notFailed)} ${notFailed.length === 1 ? "has" : "have"} no failed image or video to retry.`,
       );
     }
     if (parts.length === 0) {
@@ -237,6 +233,9 @@ async function queueParts(
   return await afterPartChange(tx, runId, events);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "Sentence 7", "Sentences 7, 8 and 9", or the first 20 of a longer list and how many more. */
+export function sentenceList(ids: number[]): string {
+  if (ids.length === 1) return `Sentence ${ids[0]}`;
+  if (ids.length > 20) return `Sentences ${ids.slice(0, 20).join(", ")} and ${ids.length - 20} more`;
+  return `Sentences ${ids.slice(0, -1).join(", ")} and ${ids[ids.length - 1]}`;
 }

@@ -44,6 +44,8 @@ export interface PartJob {
   delayMs?: number;
   /** Attempts already spent (a retry carries its count over). */
   attempts?: number;
+  /** Start at this time instead (an interrupted job keeps its place in its queue). */
+  runAt?: Date;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], maxAttempts: numb
           j.identifier,
           json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id),
           j.queue_name,
-          now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond',
+          coalesce(j.run_at, now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond'),
           ${maxAttempts}::smallint,
           j.job_key,
           0::smallint,
@@ -73,8 +75,9 @@ export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], maxAttempts: numb
           ${batch.map((j) => j.sentenceId)}::int[],
           ${batch.map((j) => PART_QUEUES[j.part])}::text[],
           ${batch.map((j) => jobKey(j.part, j.sentenceId))}::text[],
-          ${batch.map((j) => j.delayMs ?? 0)}::int[]
-        ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, ord)
+          ${batch.map((j) => j.delayMs ?? 0)}::int[],
+          ${batch.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[]
+        ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, run_at, ord)
         order by j.ord
       ))`;
     const carried = batch.filter((j) => (j.attempts ?? 0) > 0);
@@ -263,11 +266,21 @@ export async function claimPart(
     }
     let prompt = part === "image" ? row.image_prompt : row.video_prompt;
     const extra: Partial<SceneUpdate> = {};
-    const writes: Promise<unknown>[] = [];
     if (part === "video" && prompt.trim() === "") {
-      prompt = writeVideoPrompt({ imagePrompt: row.image_prompt, sentence: row.text });
-      writes.push(tx`update sentences set video_prompt = ${prompt}, updated_at = now() where id = ${sentenceId}`);
-      extra.videoPrompt = prompt;
+      // Only where the prompt is still empty: a creator's edit that commits meanwhile wins (the
+      // update then matches no row under read committed) and is the prompt the video is made from.
+      const written = writeVideoPrompt({ imagePrompt: row.image_prompt, sentence: row.text });
+      const [saved] = await tx<{ video_prompt: string }[]>`
+        update sentences set video_prompt = ${written}, updated_at = now()
+        where id = ${sentenceId} and btrim(video_prompt) = ''
+        returning video_prompt`;
+      if (saved) {
+        prompt = written;
+        extra.videoPrompt = written;
+      } else {
+        [{ video_prompt: prompt }] = await tx<{ video_prompt: string }[]>`
+          select video_prompt from sentences where id = ${sentenceId}`;
+      }
     }
     const { query, event } = updateRead(
       tx,
@@ -276,7 +289,7 @@ export async function claimPart(
       { status: "running", error: null, attempts: target.attempt },
       extra,
     );
-    await Promise.all([...writes, query, appendEvents(tx, row.project_id, runId, [event])]);
+    await Promise.all([query, appendEvents(tx, row.project_id, runId, [event])]);
     return {
       part,
       runId,
@@ -371,12 +384,13 @@ export async function failPart(
 /**
  * The job was stopped before it finished (worker shutdown, or an abort that no cancel explains):
  * if the run is still active the part is queued again under a new job that does not count the
- * interrupted attempt; if the run was cancelled meanwhile, the part ends `cancelled`.
+ * interrupted attempt and, given `runAt` (the interrupted job's run_at), keeps its place ahead of
+ * the parts queued after it; if the run was cancelled meanwhile, the part ends `cancelled`.
  */
 export async function releaseInterruptedPart(
   sql: Sql,
   claim: ClaimedPart,
-  settings: { maxAttempts: number },
+  settings: { maxAttempts: number; runAt?: Date },
 ): Promise<void> {
   await sql.begin(async (tx) => {
     const row = await stillRunning(tx, claim);
@@ -388,7 +402,7 @@ export async function releaseInterruptedPart(
         query,
         enqueuePartJobs(
           tx,
-          [{ part: claim.part, runId: claim.runId, sentenceId: claim.sentenceId, attempts }],
+          [{ part: claim.part, runId: claim.runId, sentenceId: claim.sentenceId, attempts, runAt: settings.runAt }],
           settings.maxAttempts,
         ),
         appendEvents(tx, claim.projectId, claim.runId, [event]),

@@ -104,3 +104,39 @@ Deno.test("a dead worker's heartbeat: its locks are released within the threshol
     await db.drop();
   }
 });
+
+Deno.test("a crashed worker of this machine is released after two missed beats, not the whole threshold", async () => {
+  const db = await freshDatabase("engine_local_dead");
+  try {
+    const { unlockDeadWorkers } = await import("../workers/recovery.ts");
+    const { projectId } = await makeProject(db.sql, 3);
+    await startRun(db.sql, projectId, { maxAttempts: 3 });
+    // A process that ran here and is gone, and one that still runs here.
+    const gone = new Deno.Command("true").spawn();
+    await gone.status;
+    const running = new Deno.Command("sleep", { args: ["30"] }).spawn();
+    try {
+      const host = Deno.hostname();
+      await db.sql`insert into worker_heartbeats (pool_id, host, pid, last_seen_at) values
+        ('pool-crashed', ${host}, ${gone.pid}, now() - interval '12 seconds'),
+        ('pool-quiet', ${host}, ${running.pid}, now() - interval '12 seconds'),
+        ('pool-recent', ${host}, ${gone.pid}, now() - interval '2 seconds'),
+        ('pool-elsewhere', 'another-host', ${gone.pid}, now() - interval '12 seconds')`;
+      const jobs = await db.sql<{ id: string }[]>`select id::text from graphile_worker.jobs order by id`;
+      const pools = ["pool-crashed", "pool-quiet", "pool-recent"];
+      for (const [i, pool] of pools.entries()) {
+        await db.sql`update graphile_worker._private_jobs set locked_by = ${pool}, locked_at = now()
+          where id = ${jobs[i].id}`;
+      }
+      // Heartbeat every 5 s, dead after 45 s: only the gone process of this host, silent > 10 s, is released.
+      assert.deepEqual(await unlockDeadWorkers(db.sql, 45_000, 5_000), ["pool-crashed"]);
+      const locks = await db.sql`select locked_by from graphile_worker.jobs order by id`;
+      assert.deepEqual(locks.map((l) => l.locked_by), [null, "pool-quiet", "pool-recent"]);
+    } finally {
+      running.kill();
+      await running.status;
+    }
+  } finally {
+    await db.drop();
+  }
+});

@@ -100,3 +100,39 @@ Deno.test("a bad setting stops start-up with one line naming the variable", asyn
   assert.equal(stderr.split("\n").length, 1, stderr);
   assert.match(stderr, /PORT/);
 });
+
+Deno.test("after a crash (SIGKILL) the next start adopts the left-over database and Ctrl-C stops it", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "studio-start-" });
+  await Deno.chmod(dataDir, 0o755);
+  const postmasterPid = async () =>
+    Number((await Deno.readTextFile(`${dataDir}/postgres/postmaster.pid`).catch(() => "")).split("\n")[0]);
+  const alive = (pid: number) => {
+    try {
+      return Deno.statSync(`/proc/${pid}`).isDirectory;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    const port = freePort();
+    const crashed = start(dataDir, port);
+    await crashed.ready();
+    crashed.child.kill("SIGKILL");
+    await crashed.child.status;
+    const pid = await postmasterPid();
+    assert.ok(pid && alive(pid), "the database outlives the killed app");
+
+    const second = start(dataDir, port);
+    await second.ready();
+    assert.match(second.output(), /Adopted the embedded Postgres/);
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).json();
+    assert.equal(list.projects.length, 1, "the data is there");
+    assert.equal((await second.stop()).code, 0, second.output());
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!alive(pid), "Ctrl-C stopped the adopted database too");
+  } finally {
+    const pid = await postmasterPid();
+    if (pid && alive(pid)) Deno.kill(pid, "SIGQUIT");
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});

@@ -32,13 +32,26 @@ export async function removeHeartbeat(sql: Sql, poolId: string): Promise<void> {
   await sql`delete from worker_heartbeats where pool_id = ${poolId}`;
 }
 
-/** Releases the jobs of dead pools; returns their ids (empty when every worker is alive). */
-export async function unlockDeadWorkers(sql: Sql, deadAfterMs: number): Promise<string[]> {
+/**
+ * Releases the jobs of dead pools; returns their ids (empty when every worker is alive). A pool is
+ * dead when silent for `deadAfterMs`, or sooner — after `heartbeatMs` × 2 of silence — when its
+ * heartbeat names this host and a process that no longer runs here (the common crash-and-restart
+ * of a single-machine install). The silence bound keeps a live worker of another machine or
+ * container that shares the host name from ever being taken for dead.
+ */
+export async function unlockDeadWorkers(sql: Sql, deadAfterMs: number, heartbeatMs = deadAfterMs): Promise<string[]> {
+  const local = await sql<{ pool_id: string; pid: number }[]>`
+    select pool_id, pid from worker_heartbeats
+    where host = ${Deno.hostname()} and pid <> ${Deno.pid}
+      and last_seen_at < now() - ${2 * heartbeatMs} * interval '1 millisecond'`;
+  const gone = local.filter((row) => !processRuns(row.pid)).map((row) => row.pool_id);
   return await sql.begin(async (tx) => {
     const [{ ids }] = await tx<{ ids: string[] }[]>`
       with threshold as (select now() - ${deadAfterMs} * interval '1 millisecond' as t),
       silent as (
-        delete from worker_heartbeats where last_seen_at < (select t from threshold) returning pool_id
+        delete from worker_heartbeats
+        where last_seen_at < (select t from threshold) or pool_id = any(${gone}::text[])
+        returning pool_id
       ),
       lock_holders as (
         select locked_by as pool_id, locked_at from graphile_worker.jobs where locked_by is not null
@@ -57,6 +70,15 @@ export async function unlockDeadWorkers(sql: Sql, deadAfterMs: number): Promise<
     if (ids.length) await tx`select graphile_worker.force_unlock_workers(${ids}::text[])`;
     return ids;
   });
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What {@link reconcile} changed. */

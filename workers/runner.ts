@@ -95,7 +95,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   });
 
   await checkWakeTrigger(sql, log);
-  await unlockDeadWorkers(sql, config.workerDeadAfterMs);
+  await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
   logReport(log, "Start-up", await reconcile(sql, settings));
 
   const events: WorkerEvents = new EventEmitter();
@@ -134,7 +134,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   const tick = async () => {
     try {
       await beat(sql, poolId);
-      const dead = await unlockDeadWorkers(sql, config.workerDeadAfterMs);
+      const dead = await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
       if (dead.length) {
         log(`Released the jobs of ${dead.length} worker(s) that stopped responding: ${dead.join(", ")}.`);
       }

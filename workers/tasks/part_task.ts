@@ -107,7 +107,7 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
     } catch (error) {
       if (file) await discardMediaFile(file.absolute);
       if (signal.aborted) {
-        await releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.maxAttempts });
+        await releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.maxAttempts, runAt: job.run_at });
         return;
       }
       const failure = describeFailure(error, part);
