@@ -36,6 +36,9 @@ export function SentenceCard(props: { sentence: SentenceView }) {
       <details class="prompts">
         <summary>Edit prompts</summary>
         <form method="post" action={`/sentences/${s.id}/prompts`} class="prompt-form">
+          {/* The prompts as rendered: the server saves only the fields that were changed. */}
+          <input type="hidden" name="imagePromptBefore" value={s.imagePrompt} />
+          <input type="hidden" name="videoPromptBefore" value={s.videoPrompt} />
           <label>
             Image prompt
             <textarea name="imagePrompt" rows={3} maxLength={2000}>{s.imagePrompt}</textarea>

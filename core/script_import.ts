@@ -14,7 +14,7 @@ export interface ParsedSection {
   sentences: string[];
 }
 
-const HEADING = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/;
+const HEADING = /^\s{0,3}#{1,6}(?:\s+(.*?))?\s*#*\s*$/;
 
 const ABBREVIATIONS = new Set([
   "mr",
@@ -102,7 +102,7 @@ export function splitScript(script: string): ParsedSection[] {
     const heading = HEADING.exec(line);
     if (heading) {
       endSection();
-      title = heading[1].trim().slice(0, 200);
+      title = heading[1]?.trim().slice(0, 200) || null; // a bare "#" is a break without a title
     } else if (line.trim() === "") {
       if (hasHeadings) endParagraph();
       else {
@@ -121,7 +121,11 @@ export function splitScript(script: string): ParsedSection[] {
 export function splitSentences(paragraph: string): string[] {
   const text = paragraph.replace(/\s+/g, " ").trim();
   if (!text) return [];
-  const parts = [...segmenter.segment(text)].map((s) => s.segment.trim()).filter(Boolean);
+  const parts = [...segmenter.segment(text)]
+    // The segmenter does not break before "[" after a full stop ("Fine. [slow] Next one."): do.
+    .flatMap((s) => s.segment.split(/(?<=[.!?…]['"”’)]?)\s+(?=\[)/))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sentences: string[] = [];
   for (const part of parts) {
     const previous = sentences.at(-1);

@@ -73,3 +73,17 @@ Deno.test("a long paragraph of many sentences keeps them all", () => {
 Deno.test("whitespace-only scripts have no sections", () => {
   assert.deepEqual(splitScript("  \n\n\t\n"), []);
 });
+
+Deno.test("a bare # is a section break, and a [marker] after a full stop starts a sentence", () => {
+  assert.deepEqual(splitScript("# Intro\nOne.\n#\nTwo.\n# \nThree."), [
+    { title: "Intro", sentences: ["One."] },
+    { title: null, sentences: ["Two."] },
+    { title: null, sentences: ["Three."] },
+  ]);
+  assert.deepEqual(splitSentences("Scene 2 is fine. [fail] scene 3 breaks. [slow] Scene 4."), [
+    "Scene 2 is fine.",
+    "[fail] scene 3 breaks.",
+    "[slow] Scene 4.",
+  ]);
+  assert.deepEqual(splitSentences("See [1] for details. Then go."), ["See [1] for details.", "Then go."]);
+});

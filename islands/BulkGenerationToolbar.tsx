@@ -76,10 +76,10 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
     ? new Set(store.failures.value.map((f) => f.sentenceId)).size
     : props.failedScenes;
 
-  // Buttons come and go with the run (Cancel, "N failed — details"): when the one that had the
-  // focus goes away, the focus stays in the toolbar instead of falling back to the page.
+  // Buttons come and go with the run (Cancel, "N failed — details", the toast's): when the one that
+  // had the focus goes away, the focus stays in the toolbar instead of falling back to the page.
   const mainButton = useRef<HTMLButtonElement>(null);
-  const layout = `${shown !== null}:${showFailed > 0}`;
+  const layout = `${shown !== null}:${showFailed > 0}:${toast?.runId ?? ""}:${toast?.hasFailures ?? ""}`;
   const focusInside = useRef(false); // the focus is (or was, until its button went away) in here
   useEffect(() => {
     const lost = !document.activeElement || document.activeElement === document.body;

@@ -78,6 +78,36 @@ Deno.test("pages", async (t) => {
       assert.match(html, /Slow pan/);
     });
 
+    await t.step("the prompt form saves only the fields that were changed", async () => {
+      const [s] = await h.db.sql`select id from sentences where project_id = ${demoId} order by id offset 1 limit 1`;
+      await h.db.sql`update sentences set video_prompt = '' where id = ${s.id}`;
+      const html = await (await h.app.request(`/projects/${demoId}`)).text();
+      assert.match(html, /<input type="hidden" name="videoPromptBefore" value(="")?\/>/);
+      // Meanwhile the engine writes the video prompt (or another tab saves one).
+      await h.db.sql`update sentences set video_prompt = 'Written by the engine' where id = ${s.id}`;
+      const res = await h.app.request(`/sentences/${s.id}/prompts`, {
+        method: "POST",
+        body: new URLSearchParams({
+          imagePrompt: "A fixed image prompt",
+          imagePromptBefore: "[fail] the old one",
+          videoPrompt: "",
+          videoPromptBefore: "",
+        }),
+      });
+      assert.equal(res.status, 303);
+      const [row] = await h.db.sql`select image_prompt, video_prompt from sentences where id = ${s.id}`;
+      assert.deepEqual([row.image_prompt, row.video_prompt], ["A fixed image prompt", "Written by the engine"]);
+      // Nothing changed: nothing written, back to the card.
+      const same = await h.app.request(`/sentences/${s.id}/prompts`, {
+        method: "POST",
+        body: new URLSearchParams({ imagePrompt: "x", imagePromptBefore: "x", videoPrompt: "", videoPromptBefore: "" }),
+      });
+      assert.equal(same.status, 303);
+      assert.equal(same.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);
+      const [after] = await h.db.sql`select image_prompt, video_prompt from sentences where id = ${s.id}`;
+      assert.deepEqual([after.image_prompt, after.video_prompt], ["A fixed image prompt", "Written by the engine"]);
+    });
+
     await t.step("unknown project → readable 404 page", async () => {
       const res = await h.app.request("/projects/424242");
       assert.equal(res.status, 404);

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AppDeps } from "../../app.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { SentenceCard } from "../../components/SentenceCard.tsx";
-import { getProject, updateSentencePrompts } from "../../core/projects.ts";
+import { getProject, getSentence, updateSentencePrompts } from "../../core/projects.ts";
 import { currentRun } from "../../core/runs.ts";
 import { eventCursor, runForPage, storyboardNotices } from "../../core/storyboard.ts";
 import type { ProjectView, RunSummary } from "../../core/types.ts";
@@ -98,11 +98,20 @@ export function storyboardPages(deps: AppDeps) {
     const id = idParam(c, "id", "sentence");
     const form = await c.req.parseBody();
     const pick = (v: unknown) => (typeof v === "string" ? v.replace(/\r\n/g, "\n").trim() : undefined);
-    const changes = parseWith(updateSentenceBody, {
-      imagePrompt: pick(form.imagePrompt),
-      videoPrompt: pick(form.videoPrompt),
-    });
-    const sentence = await updateSentencePrompts(sql, id, changes);
+    // Only the fields the creator changed are saved: the form holds the prompts as they were at
+    // render (`…Before`), and the engine may have written the video prompt since, or another tab
+    // changed a prompt — an untouched field must not overwrite that.
+    const changed = (name: "imagePrompt" | "videoPrompt") => {
+      const value = pick(form[name]);
+      const before = pick(form[`${name}Before`]);
+      return value !== undefined && before !== undefined && value === before ? undefined : value;
+    };
+    const imagePrompt = changed("imagePrompt");
+    const videoPrompt = changed("videoPrompt");
+    const submitted = form.imagePrompt !== undefined || form.videoPrompt !== undefined;
+    const sentence = submitted && imagePrompt === undefined && videoPrompt === undefined
+      ? await getSentence(sql, id) // nothing changed
+      : await updateSentencePrompts(sql, id, parseWith(updateSentenceBody, { imagePrompt, videoPrompt }));
     return c.redirect(`/projects/${sentence.projectId}#sentence-${sentence.id}`, 303);
   });
   return pages;

@@ -118,6 +118,15 @@ suite.test("failed scenes: toast, details dialog, fix the prompt, retry one, ret
     assert.deepEqual(await pageStatuses(page), await dbStatuses(studio.db, project.id));
     for (const s of await pageStatuses(page)) assert.deepEqual([s.image, s.video], ["done", "done"]);
     await screenshot("storyboard-failures-4-all-done");
+
+    // Dismissing the toast with the keyboard keeps the focus in the toolbar (not on the page).
+    await page.waitForSelector("[data-testid=hint]"); // the run's progress has settled
+    await page.focus("[data-testid=toast] .toast-close");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("[data-testid=toast]", { state: "detached" });
+    await page.waitForFunction(() => document.activeElement?.closest(".bulk-toolbar") != null, undefined, {
+      timeout: 3000,
+    });
   } finally {
     await studio.close(page);
   }

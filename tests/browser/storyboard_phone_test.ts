@@ -38,3 +38,25 @@ suite.test("phone width: home and storyboard fit the screen", async ({ page, scr
     await studio.close(page);
   }
 });
+
+suite.test("phone width: long unbroken words wrap instead of widening the page", async ({ page, screenshot }) => {
+  const studio = await startStudio("sb_phone_words");
+  try {
+    const word = "Supercalifragilisticexpialidociouslighthousekeeperwordwithoutanyspaces";
+    const created = await studio.api("POST", "/api/v1/projects", {
+      title: `Title ${word}`,
+      script: `# Heading ${word}\nThe keeper says ${word}. A second scene.`,
+      aspectRatio: "9:16",
+    });
+    assert.equal(created.status, 201);
+    const id = created.body.id as number;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${studio.base}/`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "home page is not wider");
+    await openStoryboard(page, `${studio.base}/projects/${id}`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "storyboard is not wider");
+    await screenshot("storyboard-phone-long-words");
+  } finally {
+    await studio.close(page);
+  }
+});
