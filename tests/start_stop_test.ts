@@ -4,6 +4,7 @@
  * second start finds the data again.
  */
 import assert from "node:assert/strict";
+import { processRuns } from "../core/process.ts";
 import { fromFileUrl } from "./helpers/paths.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
@@ -106,13 +107,6 @@ Deno.test("after a crash (SIGKILL) the next start adopts the left-over database 
   await Deno.chmod(dataDir, 0o755);
   const postmasterPid = async () =>
     Number((await Deno.readTextFile(`${dataDir}/postgres/postmaster.pid`).catch(() => "")).split("\n")[0]);
-  const alive = (pid: number) => {
-    try {
-      return Deno.statSync(`/proc/${pid}`).isDirectory;
-    } catch {
-      return false;
-    }
-  };
   try {
     const port = freePort();
     const crashed = start(dataDir, port);
@@ -120,7 +114,7 @@ Deno.test("after a crash (SIGKILL) the next start adopts the left-over database 
     crashed.child.kill("SIGKILL");
     await crashed.child.status;
     const pid = await postmasterPid();
-    assert.ok(pid && alive(pid), "the database outlives the killed app");
+    assert.ok(pid && processRuns(pid), "the database outlives the killed app");
 
     const second = start(dataDir, port);
     await second.ready();
@@ -128,11 +122,11 @@ Deno.test("after a crash (SIGKILL) the next start adopts the left-over database 
     const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/projects`)).json();
     assert.equal(list.projects.length, 1, "the data is there");
     assert.equal((await second.stop()).code, 0, second.output());
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(!alive(pid), "Ctrl-C stopped the adopted database too");
+    for (let i = 0; i < 100 && processRuns(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!processRuns(pid), "Ctrl-C stopped the adopted database too");
   } finally {
     const pid = await postmasterPid();
-    if (pid && alive(pid)) Deno.kill(pid, "SIGQUIT");
+    if (pid && processRuns(pid)) Deno.kill(pid, "SIGQUIT");
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 });

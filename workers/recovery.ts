@@ -16,6 +16,7 @@
  * workers) and the engine's own transactions never undo each other.
  */
 import type { Sql, Tx } from "../core/db.ts";
+import { processRuns } from "../core/process.ts";
 import { afterPartChange, type PendingEvent } from "../core/run_summary.ts";
 import { enqueuePartJobs, jobKey, lockProject, PART_TASKS, setPart } from "../core/scene_parts.ts";
 import type { PartName, PartStatus, RunStatus } from "../core/types.ts";
@@ -70,15 +71,6 @@ export async function unlockDeadWorkers(sql: Sql, deadAfterMs: number, heartbeat
     if (ids.length) await tx`select graphile_worker.force_unlock_workers(${ids}::text[])`;
     return ids;
   });
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What {@link reconcile} changed. */

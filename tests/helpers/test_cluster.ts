@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../core/embedded_postgres.ts";
+import { processRuns } from "../../core/process.ts";
 
 const PREFIX = "studio-test-";
 
@@ -32,26 +33,18 @@ export async function sweepOrphanedTestClusters(tmp = Deno.env.get("TMPDIR") ?? 
     if (!entry.isDirectory || !entry.name.startsWith(PREFIX)) continue;
     const dir = join(tmp, entry.name);
     const owner = Number(await Deno.readTextFile(join(dir, "owner.pid")).catch(() => "0"));
-    if (!owner || alive(owner)) continue;
+    if (!owner || processRuns(owner)) continue;
     const postmaster = Number(
       (await Deno.readTextFile(join(dir, "postgres", "postmaster.pid")).catch(() => "")).split("\n")[0],
     );
-    if (postmaster && alive(postmaster)) {
+    if (postmaster && processRuns(postmaster)) {
       try {
         Deno.kill(postmaster, "SIGQUIT"); // immediate shutdown: nothing in it is worth keeping
       } catch { /* gone meanwhile */ }
-      for (let i = 0; i < 100 && alive(postmaster); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && processRuns(postmaster); i++) await new Promise((r) => setTimeout(r, 50));
     }
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     swept++;
   }
   return swept;
-}
-
-function alive(pid: number): boolean {
-  try {
-    return Deno.statSync(`/proc/${pid}`).isDirectory;
-  } catch {
-    return false;
-  }
 }
