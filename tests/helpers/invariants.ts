@@ -17,6 +17,9 @@ import type { Sql } from "../../core/db.ts";
 import { runSummary } from "../../core/run_summary.ts";
 
 export async function assertInvariants(sql: Sql, options: { quiescent?: boolean } = {}): Promise<void> {
+  // A run ends in the transaction of its last part; graphile-worker deletes that job and unlocks
+  // its queue a moment later, after the task returns. Give those completions time to land.
+  if (options.quiescent) await settle(sql, 5000);
   const problems: string[] = [];
   const conn = await sql.reserve();
   try {
@@ -115,4 +118,16 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     conn.release();
   }
   assert.deepEqual(problems, [], `engine invariants broken:\n- ${problems.join("\n- ")}`);
+}
+
+/** Waits (at most `ms`) until no generation job exists and no queue is locked. */
+async function settle(sql: Sql, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const [{ busy }] = await sql<{ busy: boolean }[]>`
+      select exists (select 1 from graphile_worker.jobs where task_identifier in ('generate_image', 'generate_video'))
+        or exists (select 1 from graphile_worker._private_job_queues where locked_by is not null) as busy`;
+    if (!busy) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
