@@ -2,7 +2,7 @@
  * Small HTTP helpers shared by the routes: reading a JSON body through a zod schema, parsing ids
  * from paths, and turning domain errors into JSON responses with the right status.
  */
-import type { Context } from "hono";
+import type { Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
@@ -80,4 +80,14 @@ export function errorToJson(err: unknown): { status: ContentfulStatusCode; body:
     return { status, body: { error: err.message || "The request could not be handled." } };
   }
   return { status: 500, body: { error: "Something went wrong on the server; the error was logged." } };
+}
+
+/** Answers 405 with an Allow header for the other methods on each `[path, allowed methods]`. */
+export function allowOnly(api: Hono, routes: readonly (readonly [path: string, allow: string])[]): void {
+  for (const [path, allow] of routes) {
+    api.all(
+      path,
+      (c) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.` }, 405, { Allow: allow }),
+    );
+  }
 }

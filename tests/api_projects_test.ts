@@ -114,10 +114,22 @@ Deno.test("projects API", async (t) => {
       assert.equal(after.body.sections[0].sentences[0].imagePrompt, "Hello there.");
     });
 
-    await t.step("unknown route and wrong method → 404 JSON", async () => {
-      const res = await h.json("DELETE", `/api/v1/projects/${id}`);
-      assert.equal(res.status, 404);
-      assert.equal(typeof res.body.error, "string");
+    await t.step("unknown route → 404 JSON; wrong method → 405 JSON with Allow", async () => {
+      const missing = await h.json("GET", `/api/v1/projects/${id}/nothing-here`);
+      assert.equal(missing.status, 404);
+      assert.equal(typeof missing.body.error, "string");
+      for (
+        const [method, path, allow] of [
+          ["DELETE", `/api/v1/projects/${id}`, "GET, HEAD"],
+          ["PUT", "/api/v1/projects", "GET, HEAD, POST"],
+          ["POST", `/api/v1/sentences/1`, "GET, HEAD, PATCH"],
+        ]
+      ) {
+        const res = await h.app.request(path, { method });
+        assert.equal(res.status, 405, `${method} ${path}`);
+        assert.equal(res.headers.get("allow"), allow);
+        assert.match((await res.json()).error, new RegExp(`${method} is not allowed`));
+      }
     });
   } finally {
     await h.close();

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { createProject, getProject, listProjects } from "../../core/projects.ts";
 import type { AppDeps } from "../../app.ts";
-import { idParam, readJson } from "../http.ts";
+import { allowOnly, idParam, readJson } from "../http.ts";
 import { createProjectBody } from "./schemas.ts";
 
 export function projectsApi({ sql }: AppDeps) {
@@ -14,5 +14,6 @@ export function projectsApi({ sql }: AppDeps) {
   });
   api.get("/", async (c) => c.json({ projects: await listProjects(sql) }));
   api.get("/:id", async (c) => c.json(await getProject(sql, idParam(c, "id", "project"))));
+  allowOnly(api, [["/", "GET, HEAD, POST"], ["/:id", "GET, HEAD"]]);
   return api;
 }

@@ -9,7 +9,7 @@
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../../app.ts";
 import { cancelRun, currentRun, retryFailed, startRun } from "../../core/runs.ts";
-import { idParam, readJson } from "../http.ts";
+import { allowOnly, idParam, readJson } from "../http.ts";
 import { retryFailedBody } from "./schemas.ts";
 
 export function sceneRunsApi({ sql, config }: AppDeps) {
@@ -32,18 +32,11 @@ export function sceneRunsApi({ sql, config }: AppDeps) {
   });
   api.get("/:id/scene-run", async (c) => c.json({ run: await currentRun(sql, projectId(c)) }));
 
-  for (
-    const [path, allow] of [
-      ["/:id/generate-scenes", "POST"],
-      ["/:id/cancel-scenes", "POST"],
-      ["/:id/retry-failed-scenes", "POST"],
-      ["/:id/scene-run", "GET, HEAD"],
-    ] as const
-  ) {
-    api.all(
-      path,
-      (c) => c.json({ error: `${c.req.method} is not allowed on ${c.req.path}; use ${allow}.` }, 405, { Allow: allow }),
-    );
-  }
+  allowOnly(api, [
+    ["/:id/generate-scenes", "POST"],
+    ["/:id/cancel-scenes", "POST"],
+    ["/:id/retry-failed-scenes", "POST"],
+    ["/:id/scene-run", "GET, HEAD"],
+  ]);
   return api;
 }

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { getSentence, updateSentencePrompts } from "../../core/projects.ts";
 import type { AppDeps } from "../../app.ts";
-import { idParam, readJson } from "../http.ts";
+import { allowOnly, idParam, readJson } from "../http.ts";
 import { updateSentenceBody } from "./schemas.ts";
 
 export function sentencesApi({ sql }: AppDeps) {
@@ -13,5 +13,6 @@ export function sentencesApi({ sql }: AppDeps) {
     const body = await readJson(c, updateSentenceBody);
     return c.json(await updateSentencePrompts(sql, id, body));
   });
+  allowOnly(api, [["/:id", "GET, HEAD, PATCH"]]);
   return api;
 }
