@@ -10,17 +10,43 @@ import type { EventType, StudioEvent } from "./types.ts";
 
 export const EVENTS_CHANNEL = "studio_events";
 
-/** Appends an event (inside the caller's transaction) and notifies listeners at commit. */
+/** An event to append: its type and its type-specific data. */
+export interface PendingEvent {
+  type: EventType;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Appends events of one project, in order, inside the caller's transaction, with one statement
+ * that also sends the NOTIFY (delivered at commit). Returns their ids. The query is sent at once,
+ * so callers may pipeline it with other statements of the transaction.
+ */
+export function appendEvents(
+  tx: Tx | Sql,
+  projectId: number,
+  runId: number | null,
+  events: PendingEvent[],
+): Promise<number[]> {
+  if (events.length === 0) return Promise.resolve([]);
+  return tx<{ ids: string[] }[]>`
+    with appended as (
+      insert into events (project_id, run_id, type, data)
+      select ${projectId}, ${runId}, e.value->>'type', e.value->'data'
+      from jsonb_array_elements(${tx.json(events as never)}::jsonb) with ordinality as e(value, n)
+      order by e.n
+      returning id
+    )
+    select array(select id from appended order by id) as ids, pg_notify(${EVENTS_CHANNEL}, ${String(projectId)})`
+    .then(([row]) => row.ids.map(Number));
+}
+
+/** Appends one event (inside the caller's transaction) and notifies listeners at commit. */
 export async function recordEvent(
   tx: Tx | Sql,
   event: { projectId: number; runId: number | null; type: EventType; data: Record<string, unknown> },
 ): Promise<number> {
-  const [row] = await tx<{ id: string }[]>`
-    insert into events (project_id, run_id, type, data)
-    values (${event.projectId}, ${event.runId}, ${event.type}, ${tx.json(event.data as never)})
-    returning id`;
-  await tx`select pg_notify(${EVENTS_CHANNEL}, ${String(event.projectId)})`;
-  return Number(row.id);
+  const [id] = await appendEvents(tx, event.projectId, event.runId, [{ type: event.type, data: event.data }]);
+  return id;
 }
 
 /** Events of a project with ids greater than `afterId`, oldest first. */

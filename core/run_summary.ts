@@ -6,8 +6,8 @@
  * queued or running.
  */
 import type { Sql, Tx } from "./db.ts";
-import { EVENTS_CHANNEL } from "./events.ts";
-import type { EventType, FailedScene, PartName, RunStatus, RunSummary } from "./types.ts";
+import { appendEvents, type PendingEvent } from "./events.ts";
+import type { FailedScene, PartName, RunStatus, RunSummary } from "./types.ts";
 
 /** Failed scenes listed in events (the count is always exact; GET …/scene-run lists them all). */
 export const EVENT_FAILED_LIMIT = 100;
@@ -121,28 +121,6 @@ async function failedScenes(sql: Sql | Tx, projectId: number, runId: number, lim
 }
 
 /** An event to append, in order. */
-export interface PendingEvent {
-  type: EventType;
-  data: Record<string, unknown>;
-}
-
-/**
- * Appends events of one project (inside the caller's transaction) in order, with one statement
- * that also sends the NOTIFY — the same contract as core/events.ts recordEvent, batched. Returns
- * the pending query, so callers may pipeline it with other statements of the transaction.
- */
-export function appendEvents(tx: Tx, projectId: number, runId: number | null, events: PendingEvent[]) {
-  if (events.length === 0) return Promise.resolve();
-  return tx`
-    with appended as (
-      insert into events (project_id, run_id, type, data)
-      select ${projectId}, ${runId}, e.value->>'type', e.value->'data'
-      from jsonb_array_elements(${tx.json(events as never)}::jsonb) with ordinality as e(value, n)
-      order by e.n
-    )
-    select pg_notify(${EVENTS_CHANNEL}, ${String(projectId)})`.then(() => {});
-}
-
 /**
  * Call after changing scene parts of run `runId` (inside the transaction that holds the project
  * lock): ends the run as `completed` when nothing is left in flight, stores the counts on

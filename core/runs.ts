@@ -8,7 +8,8 @@
  */
 import type { Sql, Tx } from "./db.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
-import { afterPartChange, appendEvents, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
+import { appendEvents, type PendingEvent } from "./events.ts";
+import { afterPartChange, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
 import {
   CANCEL_CHANNEL,
   enqueuePartJobs,
@@ -18,7 +19,6 @@ import {
   type PartJob,
   setParts,
 } from "./scene_parts.ts";
-import type { PendingEvent } from "./run_summary.ts";
 import type { PartName, RunSummary } from "./types.ts";
 
 /** Settings the run operations need from the configuration. */

@@ -11,7 +11,8 @@
  */
 import type { Sql, Tx } from "./db.ts";
 import { mediaUrl } from "./projects.ts";
-import { afterPartChange, appendEvents, type PendingEvent } from "./run_summary.ts";
+import { appendEvents, type PendingEvent } from "./events.ts";
+import { afterPartChange } from "./run_summary.ts";
 import type { AspectRatio, PartName, PartStatus, SceneUpdate } from "./types.ts";
 import { writeVideoPrompt } from "./video_prompt.ts";
 

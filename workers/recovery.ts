@@ -17,7 +17,8 @@
  */
 import type { Sql, Tx } from "../core/db.ts";
 import { processRuns } from "../core/process.ts";
-import { afterPartChange, type PendingEvent } from "../core/run_summary.ts";
+import type { PendingEvent } from "../core/events.ts";
+import { afterPartChange } from "../core/run_summary.ts";
 import { enqueuePartJobs, jobKey, lockProject, PART_TASKS, setPart } from "../core/scene_parts.ts";
 import type { PartName, PartStatus, RunStatus } from "../core/types.ts";
 
