@@ -4,7 +4,7 @@
  * share one database.
  */
 import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./core/database.ts";
 import { connect } from "./core/db.ts";
 import { EventHub } from "./core/event_hub.ts";
@@ -25,7 +25,7 @@ if (unknown.length || (args.has("--web-only") && args.has("--worker-only"))) {
 const runWeb = !args.has("--worker-only");
 const runWorker = !args.has("--web-only");
 
-let config;
+let config: Config;
 try {
   config = loadConfig(Deno.env.toObject());
 } catch (err) {
@@ -39,6 +39,13 @@ try {
 const log = (line: string) => console.log(line);
 const database = await openDatabase(config, log);
 const sql = connect(database.url);
+let worker: StudioWorker | undefined;
+let server: Deno.HttpServer | undefined;
+let hub: EventHub | undefined;
+let stopping = false;
+// From here on Ctrl-C stops whatever has started, the database last.
+Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 await migrate(sql, database.url);
 if (runWeb) {
   const demoId = await ensureDemoProject(sql);
@@ -46,7 +53,6 @@ if (runWeb) {
 }
 
 // The worker starts first, so that "ready" means jobs are being taken too.
-let worker: StudioWorker | undefined;
 if (runWorker) {
   worker = await startWorker({ sql, databaseUrl: database.url, config, log });
   log(
@@ -54,8 +60,6 @@ if (runWorker) {
   );
 }
 
-let server: Deno.HttpServer | undefined;
-let hub: EventHub | undefined;
 if (runWeb) {
   // One LISTEN connection for this process, fanning out to every SSE client (core/event_hub.ts).
   hub = new EventHub({ sql, url: database.url, log });
@@ -65,7 +69,20 @@ if (runWeb) {
     log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
   }
   const app = createApp({ sql, config, hub });
-  server = Deno.serve({
+  try {
+    server = serve(app.fetch);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    console.error(
+      `Port ${config.port} on ${config.host} is already in use (another Scene Studio?): stop that program or set PORT to a free port.`,
+    );
+    await stopAll();
+    Deno.exit(1);
+  }
+}
+
+function serve(fetch: (request: Request) => Response | Promise<Response>): Deno.HttpServer {
+  return Deno.serve({
     port: config.port,
     hostname: config.host,
     onListen: ({ hostname, port }) => {
@@ -74,10 +91,19 @@ if (runWeb) {
         `Scene Studio is ready at http://${shown}:${port}/ (started in ${Math.round(performance.now() - started)} ms).`,
       );
     },
-  }, app.fetch);
+  }, fetch);
 }
 
-let stopping = false;
+/** Stops what runs, in order: live streams, then the web server and the worker, then the database. */
+async function stopAll() {
+  // End the SSE streams first (browsers reconnect to another process), or the server would wait on them.
+  await hub?.stop();
+  // The worker stops taking jobs and gives running ones SHUTDOWN_GRACE_MS while the server drains.
+  await Promise.all([server?.shutdown(), worker?.stop()]);
+  await sql.end({ timeout: 5 });
+  await database.stop();
+}
+
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
@@ -86,12 +112,7 @@ async function shutdown(signal: string) {
     console.error("Shutdown took longer than 30 seconds; exiting now.");
     Deno.exit(1);
   }, 30_000);
-  // End the SSE streams first (browsers reconnect to another process), or the server would wait on them.
-  await hub?.stop();
-  // The worker stops taking jobs and gives running ones SHUTDOWN_GRACE_MS while the server drains.
-  await Promise.all([server?.shutdown(), worker?.stop()]);
-  await sql.end({ timeout: 5 });
-  await database.stop();
+  await stopAll();
   clearTimeout(force);
   log("Stopped.");
   Deno.exit(0);
@@ -99,5 +120,3 @@ async function shutdown(signal: string) {
 worker?.stopped.then(() => {
   if (!stopping) shutdown("the worker's unexpected stop");
 });
-Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
-Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));

@@ -130,3 +130,31 @@ Deno.test("after a crash (SIGKILL) the next start adopts the left-over database 
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("a port already in use stops start-up with a readable line and leaves no database running", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "studio-start-" });
+  await Deno.chmod(dataDir, 0o755);
+  const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const env: Record<string, string> = {
+      ...Deno.env.toObject(),
+      STUDIO_DATA_DIR: dataDir,
+      PORT: String((busy.addr as Deno.NetAddr).port),
+    };
+    delete env.DATABASE_URL;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN],
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 1);
+    assert.match(new TextDecoder().decode(out.stderr), /is already in use .*set PORT to a free port/);
+    const pid = Number((await Deno.readTextFile(`${dataDir}/postgres/postmaster.pid`).catch(() => "")).split("\n")[0]);
+    assert.ok(!pid || !processRuns(pid), "the embedded database was stopped");
+  } finally {
+    busy.close();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
