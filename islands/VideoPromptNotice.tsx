@@ -3,6 +3,7 @@
  * down live as the engine writes them (scene.updated events carry the new prompt), and disappears
  * when none is left.
  */
+import { count } from "../components/count.ts";
 import { IS_BROWSER, store } from "./_store.ts";
 
 export interface VideoPromptNoticeProps {
@@ -15,7 +16,7 @@ export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
   if (empty === 0) return null;
   return (
     <p class="notice notice-info" data-notice="video-prompts">
-      {empty === 1 ? "1 scene has" : `${empty} scenes have`}{" "}
+      {count(empty, "scene has", "scenes have")}{" "}
       no video prompt yet: it will be written automatically from the image prompt and the sentence when the video is
       generated. Open “Edit prompts” on a card to write your own.
     </p>

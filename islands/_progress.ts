@@ -3,6 +3,7 @@
  * screen-reader announcements) and the estimate of the time left. No DOM, no signals: unit-tested in
  * `_progress_test.ts` and safe to use on the server and in the browser.
  */
+import { count } from "../components/count.ts";
 import type { RunSummary } from "../core/types.ts";
 
 /** The counts of a run these helpers read (a {@link RunSummary} fits). */
@@ -13,7 +14,7 @@ export type RunCounts = Pick<
 
 /** "scene" or "scenes". */
 export function scenes(n: number): string {
-  return `${n} ${n === 1 ? "scene" : "scenes"}`;
+  return count(n, "scene", "scenes");
 }
 
 /** Scenes of the run that ended with both their image and their video. */

@@ -134,3 +134,14 @@ Deno.test("pages", async (t) => {
     await h.close();
   }
 });
+
+Deno.test("the project list counts in words that agree: 1 scene in 1 section", async () => {
+  const h = await testApp("pages_count");
+  try {
+    await h.json("POST", "/api/v1/projects", { title: "Tiny", script: "Just one." });
+    const html = await (await h.app.request("/")).text();
+    assert.match(html, /1 scene in 1 section ·/);
+  } finally {
+    await h.close();
+  }
+});

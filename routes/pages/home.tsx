@@ -1,6 +1,7 @@
 /** `/`: the project list and the form that creates a project from a pasted script. */
 import { Hono } from "hono";
 import type { AppDeps } from "../../app.ts";
+import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { LIMITS } from "../../core/limits.ts";
 import { createProject, listProjects } from "../../core/projects.ts";
@@ -30,7 +31,8 @@ export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }
             <li key={p.id}>
               <a href={`/projects/${p.id}`}>{p.title}</a>{" "}
               <span class="muted">
-                {p.sentenceCount} scenes in {p.sectionCount} sections · {p.aspectRatio}
+                {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
+                {p.aspectRatio}
               </span>
             </li>
           ))}

@@ -1,6 +1,7 @@
 /** `/projects/:id`: the storyboard, and the no-JavaScript prompt editing form it posts to. */
 import { Hono } from "hono";
 import type { AppDeps } from "../../app.ts";
+import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { SentenceCard } from "../../components/SentenceCard.tsx";
 import { getProject, getSentence, updateSentencePrompts } from "../../core/projects.ts";
@@ -27,10 +28,6 @@ export interface StoryboardData {
   lastEventId: number;
   /** The server's clock at render, ms. */
   serverNow: number;
-}
-
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function StoryboardPage(props: StoryboardData) {
