@@ -3,11 +3,9 @@
  * and call `app.request()` in process; main.ts serves the same app with Deno.serve.
  */
 import { Hono } from "hono";
+import type { AppDeps } from "./routes/deps.ts";
 import { bodyLimit } from "hono/body-limit";
 import { join } from "node:path";
-import type { Config } from "./config.ts";
-import type { Sql } from "./core/db.ts";
-import type { EventHub } from "./core/event_hub.ts";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
@@ -19,14 +17,6 @@ import { homePages } from "./routes/pages/home.tsx";
 import { renderPage } from "./routes/pages/render.ts";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
-
-/** What the routes need: the database and the settings. */
-export interface AppDeps {
-  sql: Sql;
-  config: Config;
-  /** Live-event fan-out of this web process (core/event_hub.ts); without it the SSE route answers 503. */
-  hub?: EventHub;
-}
 
 /** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;

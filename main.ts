@@ -5,11 +5,11 @@
  */
 import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { openDatabase } from "./core/database.ts";
-import { connect } from "./core/db.ts";
-import { EventHub } from "./core/event_hub.ts";
-import { ensureDemoProject } from "./core/demo.ts";
-import { migrate } from "./core/migrate.ts";
+import { openDatabase } from "./core/db/open.ts";
+import { connect } from "./core/db/client.ts";
+import { EventHub } from "./core/live/hub.ts";
+import { ensureDemoProject } from "./core/domain/demo.ts";
+import { migrate } from "./core/db/migrate.ts";
 import { buildIslands } from "./islands_runtime/build.ts";
 import { startWorker, type StudioWorker } from "./workers/runner.ts";
 
@@ -61,7 +61,7 @@ if (runWorker) {
 }
 
 if (runWeb) {
-  // One LISTEN connection for this process, fanning out to every SSE client (core/event_hub.ts).
+  // One LISTEN connection for this process, fanning out to every SSE client (core/live/hub.ts).
   hub = new EventHub({ sql, url: database.url, log });
   await hub.start();
   const islands = await buildIslands();

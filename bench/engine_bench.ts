@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
-import { startRun } from "../core/runs.ts";
+import { startRun } from "../core/engine/runs.ts";
 import { freshDatabase, type TestDatabase } from "../tests/helpers/db.ts";
 import { makeProject, type ProviderCall, recordedSimulated, waitFor } from "../tests/helpers/worker.ts";
 import { startWorker, type StudioWorker } from "../workers/runner.ts";

@@ -18,10 +18,10 @@
 import { parseArgs } from "node:util";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { EventHub } from "../core/event_hub.ts";
-import { startEmbeddedPostgres } from "../core/embedded_postgres.ts";
-import { recordEvent } from "../core/events.ts";
-import { createProject } from "../core/projects.ts";
+import { EventHub } from "../core/live/hub.ts";
+import { startEmbeddedPostgres } from "../core/db/embedded_postgres.ts";
+import { recordEvent } from "../core/live/events.ts";
+import { createProject } from "../core/domain/projects.ts";
 import { freshDatabase } from "../tests/helpers/db.ts";
 import { SseClient } from "../tests/helpers/sse.ts";
 

@@ -10,7 +10,7 @@
 import { gzipSync } from "node:zlib";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { createProject } from "../core/projects.ts";
+import { createProject } from "../core/domain/projects.ts";
 import { buildIslands } from "../islands_runtime/build.ts";
 import { loadStoryboard, StoryboardPage } from "../routes/pages/storyboard.tsx";
 import { renderPage } from "../routes/pages/render.ts";

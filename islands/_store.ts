@@ -13,7 +13,7 @@
  *
  * Events are applied in id order, each once, and idempotently (a `scene.updated` carries the whole
  * state of that part; `run.*` the whole summary), so the page can ask the stream to replay from a
- * little before its own render (see `core/storyboard.ts`) without harm.
+ * little before its own render (see `core/live/cursor.ts`) without harm.
  */
 import { batch, computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import type { PartName, PartStatus, RunSummary, SceneUpdate } from "../core/types.ts";

@@ -7,7 +7,7 @@
  *
  * ```tsx
  * import Toolbar from "../islands/BulkGenerationToolbar.tsx";
- * import { island, renderPage } from "../islands_runtime/server.tsx";
+ * import { island, renderPage } from "./server.tsx";
  *
  * const ToolbarIsland = island("BulkGenerationToolbar", Toolbar); // typed with Toolbar's props
  *

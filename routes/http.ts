@@ -6,7 +6,7 @@ import type { Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ConflictError, InvalidInputError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../core/domain/errors.ts";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {

@@ -3,7 +3,7 @@ import { testApp } from "./helpers/app.ts";
 
 const SCRIPT = "# Intro\nHello there. Dr. Who arrives.\n\n# End\nGoodbye!";
 
-async function counts(sql: import("../core/db.ts").Sql) {
+async function counts(sql: import("../core/db/client.ts").Sql) {
   const [r] = await sql`select (select count(*)::int from projects) p, (select count(*)::int from sections) s,
     (select count(*)::int from sentences) n`;
   return r;

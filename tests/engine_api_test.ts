@@ -3,8 +3,8 @@ import { createApp } from "../app.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
-import type { Sql } from "../core/db.ts";
-import { newMediaFile } from "../core/media_store.ts";
+import type { Sql } from "../core/db/client.ts";
+import { newMediaFile } from "../media/store.ts";
 import { encodeFlatPng } from "../providers/simulated.ts";
 
 /** Everything a failed request must leave untouched. */

@@ -3,9 +3,9 @@
  * its queue, and retry errors name the sentences in plain sentences.
  */
 import assert from "node:assert/strict";
-import { retryFailed, sentenceList, startRun } from "../core/runs.ts";
-import { claimPart } from "../core/scene_parts.ts";
-import { ConflictError, InvalidInputError } from "../core/errors.ts";
+import { retryFailed, sentenceList, startRun } from "../core/engine/runs.ts";
+import { claimPart } from "../core/engine/parts.ts";
+import { ConflictError, InvalidInputError } from "../core/domain/errors.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startRun } from "../core/runs.ts";
+import { startRun } from "../core/engine/runs.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import {
@@ -12,7 +12,7 @@ import {
   waitFor,
   waitForRunEnd,
 } from "./helpers/worker.ts";
-import type { Sql } from "../core/db.ts";
+import type { Sql } from "../core/db/client.ts";
 
 async function heartbeatOf(sql: Sql, exclude: string[] = []): Promise<string | undefined> {
   const rows = await sql<{ pool_id: string }[]>`select pool_id from worker_heartbeats order by started_at`;

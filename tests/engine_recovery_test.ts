@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startRun } from "../core/runs.ts";
-import { reconcile } from "../workers/recovery.ts";
+import { startRun } from "../core/engine/runs.ts";
+import { reconcile } from "../core/engine/recovery.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
@@ -76,7 +76,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
 Deno.test("a dead worker's heartbeat: its locks are released within the threshold, a live worker's never", async () => {
   const db = await freshDatabase("engine_heartbeat");
   try {
-    const { unlockDeadWorkers, beat } = await import("../workers/recovery.ts");
+    const { unlockDeadWorkers, beat } = await import("../core/engine/recovery.ts");
     const { projectId } = await makeProject(db.sql, 2);
     await startRun(db.sql, projectId, { maxAttempts: 3 });
     // Two pools each "hold" a job: one beats, one went silent a minute ago.
@@ -108,7 +108,7 @@ Deno.test("a dead worker's heartbeat: its locks are released within the threshol
 Deno.test("a crashed worker of this machine is released after two missed beats, not the whole threshold", async () => {
   const db = await freshDatabase("engine_local_dead");
   try {
-    const { unlockDeadWorkers } = await import("../workers/recovery.ts");
+    const { unlockDeadWorkers } = await import("../core/engine/recovery.ts");
     const { projectId } = await makeProject(db.sql, 3);
     await startRun(db.sql, projectId, { maxAttempts: 3 });
     // A process that ran here and is gone, and one that still runs here.

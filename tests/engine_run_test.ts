@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createApp } from "../app.ts";
-import { mediaRoot } from "../core/media_store.ts";
+import { mediaRoot } from "../media/store.ts";
 import { readPngSize } from "../providers/fixtures/media_checks.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { Logger, parseCrontab, runOnce } from "graphile-worker";
 import { ConfigError, loadConfig } from "../config.ts";
-import { pruneEvents } from "../core/event_retention.ts";
+import { pruneEvents } from "../core/live/retention.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsCrontab, pruneEventsTask } from "../workers/tasks/prune_events.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { emit, makeProject } from "./helpers/live.ts";

@@ -3,7 +3,7 @@
  * process; the LISTEN connection killed mid-stream; Postgres unreachable for the listener.
  */
 import assert from "node:assert/strict";
-import { connect } from "../core/db.ts";
+import { connect } from "../core/db/client.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { emit, eventually, makeProject, startWeb } from "./helpers/live.ts";
 import { SseClient } from "./helpers/sse.ts";

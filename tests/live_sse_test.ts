@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { recordEvent } from "../core/events.ts";
+import { recordEvent } from "../core/live/events.ts";
 import type { StudioEvent } from "../core/types.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { emit, eventually, makeProject, simulatedRunEvents, startWeb } from "./helpers/live.ts";
@@ -252,7 +252,7 @@ test("many concurrent writers committing in random order: every client gets ever
 test("a hub started while an event-writing transaction is open waits for it, then starts after it", async () => {
   const project = await makeProject(db.sql, 1);
   const conn = await db.sql.reserve();
-  const { EventHub } = await import("../core/event_hub.ts");
+  const { EventHub } = await import("../core/live/hub.ts");
   const hub = new EventHub({ sql: db.sql, url: db.url, log: () => {} });
   try {
     await conn`begin`;

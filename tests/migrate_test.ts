@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { connect } from "../core/db.ts";
-import { migrate } from "../core/migrate.ts";
+import { connect } from "../core/db/client.ts";
+import { migrate } from "../core/db/migrate.ts";
 import { freshDatabase } from "./helpers/db.ts";
 
 Deno.test("migrations apply from empty, and a re-run applies nothing", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { DEMO_SCRIPT, ensureDemoProject } from "../core/demo.ts";
-import { splitScript } from "../core/script_import.ts";
+import { DEMO_SCRIPT, ensureDemoProject } from "../core/domain/demo.ts";
+import { splitScript } from "../core/domain/script_import.ts";
 import { testApp } from "./helpers/app.ts";
 
 Deno.test("pages", async (t) => {

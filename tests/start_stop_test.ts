@@ -4,7 +4,7 @@
  * second start finds the data again.
  */
 import assert from "node:assert/strict";
-import { processRuns } from "../core/process.ts";
+import { processRuns } from "../core/system/process.ts";
 import { fromFileUrl } from "./helpers/paths.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));

@@ -2,10 +2,10 @@
 // right before any JavaScript runs), the notices come from the data, failures are listed on the
 // cards, the stream's resume point is consistent with the render, and card props stay small.
 import assert from "node:assert/strict";
-import { recordEvent } from "../core/events.ts";
-import { createProject } from "../core/projects.ts";
-import { cancelRun, startRun } from "../core/runs.ts";
-import { eventCursor } from "../core/storyboard.ts";
+import { recordEvent } from "../core/live/events.ts";
+import { createProject } from "../core/domain/projects.ts";
+import { cancelRun, startRun } from "../core/engine/runs.ts";
+import { eventCursor } from "../core/live/cursor.ts";
 import { testApp } from "./helpers/app.ts";
 
 function islandProps(html: string): unknown[] {

@@ -17,11 +17,11 @@
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Config } from "../config.ts";
-import type { Sql } from "../core/db.ts";
-import { CANCEL_CHANNEL } from "../core/scene_parts.ts";
+import type { Sql } from "../core/db/client.ts";
+import { CANCEL_CHANNEL } from "../core/engine/parts.ts";
 import { createProvider } from "../providers/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
-import { beat, reconcile, type ReconcileReport, removeHeartbeat, unlockDeadWorkers } from "./recovery.ts";
+import { beat, reconcile, type ReconcileReport, removeHeartbeat, unlockDeadWorkers } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";

@@ -30,8 +30,8 @@
  *   (worker-only) → 503 JSON.
  */
 import { Hono } from "hono";
-import type { AppDeps } from "../../app.ts";
-import { eventsAfter } from "../../core/events.ts";
+import type { AppDeps } from "../deps.ts";
+import { eventsAfter } from "../../core/live/events.ts";
 import type { StudioEvent } from "../../core/types.ts";
 import { ApiError, idParam } from "../http.ts";
 

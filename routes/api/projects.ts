@@ -1,7 +1,7 @@
 /** /api/v1/projects: create, list and read projects. */
 import { Hono } from "hono";
-import { createProject, getProject, listProjects } from "../../core/projects.ts";
-import type { AppDeps } from "../../app.ts";
+import { createProject, getProject, listProjects } from "../../core/domain/projects.ts";
+import type { AppDeps } from "../deps.ts";
 import { allowOnly, idParam, readJson } from "../http.ts";
 import { createProjectBody } from "./schemas.ts";
 

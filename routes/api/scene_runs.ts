@@ -7,8 +7,8 @@
  * Other methods on these paths → 405 with Allow.
  */
 import { type Context, Hono } from "hono";
-import type { AppDeps } from "../../app.ts";
-import { cancelRun, currentRun, retryFailed, startRun } from "../../core/runs.ts";
+import type { AppDeps } from "../deps.ts";
+import { cancelRun, currentRun, retryFailed, startRun } from "../../core/engine/runs.ts";
 import { allowOnly, idParam, readJson } from "../http.ts";
 import { retryFailedBody } from "./schemas.ts";
 

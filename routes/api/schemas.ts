@@ -1,6 +1,6 @@
 /** Request body schemas of the JSON API (one per body), shared with forms and islands. */
 import { z } from "zod";
-import { LIMITS } from "../../core/limits.ts";
+import { LIMITS } from "../../core/domain/limits.ts";
 
 const text = (name: string, max: number) =>
   z.string({ error: `${name} must be a string` }).max(max, `${name} must be at most ${max} characters`);

@@ -1,7 +1,7 @@
 /** /api/v1/sentences: edit a sentence's prompts. */
 import { Hono } from "hono";
-import { getSentence, updateSentencePrompts } from "../../core/projects.ts";
-import type { AppDeps } from "../../app.ts";
+import { getSentence, updateSentencePrompts } from "../../core/domain/projects.ts";
+import type { AppDeps } from "../deps.ts";
 import { allowOnly, idParam, readJson } from "../http.ts";
 import { updateSentenceBody } from "./schemas.ts";
 

@@ -1,10 +1,10 @@
 /** `/`: the project list and the form that creates a project from a pasted script. */
 import { Hono } from "hono";
-import type { AppDeps } from "../../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { LIMITS } from "../../core/limits.ts";
-import { createProject, listProjects } from "../../core/projects.ts";
+import { LIMITS } from "../../core/domain/limits.ts";
+import { createProject, listProjects } from "../../core/domain/projects.ts";
 import type { ProjectSummary } from "../../core/types.ts";
 import { ApiError, errorToJson, parseWith } from "../http.ts";
 import { createProjectBody } from "../api/schemas.ts";

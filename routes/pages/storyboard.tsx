@@ -1,12 +1,13 @@
 /** `/projects/:id`: the storyboard, and the no-JavaScript prompt editing form it posts to. */
 import { Hono } from "hono";
-import type { AppDeps } from "../../app.ts";
+import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { SentenceCard } from "../../components/SentenceCard.tsx";
-import { getProject, getSentence, updateSentencePrompts } from "../../core/projects.ts";
-import { currentRun } from "../../core/runs.ts";
-import { eventCursor, runForPage, storyboardNotices } from "../../core/storyboard.ts";
+import { getProject, getSentence, updateSentencePrompts } from "../../core/domain/projects.ts";
+import { currentRun } from "../../core/engine/runs.ts";
+import { eventCursor } from "../../core/live/cursor.ts";
+import { runForPage, storyboardNotices } from "./storyboard_view.ts";
 import type { ProjectView, RunSummary } from "../../core/types.ts";
 import { island } from "../../islands_runtime/server.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";

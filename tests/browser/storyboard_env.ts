@@ -6,7 +6,7 @@
 import type { Page } from "playwright-core";
 import { createApp } from "../../app.ts";
 import type { Config } from "../../config.ts";
-import { EventHub } from "../../core/event_hub.ts";
+import { EventHub } from "../../core/live/hub.ts";
 import { buildIslands } from "../../islands_runtime/build.ts";
 import { freshDatabase, type TestDatabase } from "../helpers/db.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, type TestWorker } from "../helpers/worker.ts";

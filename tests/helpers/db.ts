@@ -3,9 +3,9 @@
  * (DATABASE_URL, set by `deno task test` to a throwaway embedded Postgres). Running a single file
  * with plain `deno test` also works: an embedded server is started for that process.
  */
-import { connect, type Sql } from "../../core/db.ts";
+import { connect, type Sql } from "../../core/db/client.ts";
 import { startTestCluster } from "./test_cluster.ts";
-import { migrate } from "../../core/migrate.ts";
+import { migrate } from "../../core/db/migrate.ts";
 
 export interface TestDatabase {
   sql: Sql;

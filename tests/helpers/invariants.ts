@@ -13,8 +13,8 @@
  * exists and no queue is locked.
  */
 import assert from "node:assert/strict";
-import type { Sql } from "../../core/db.ts";
-import { runSummary } from "../../core/run_summary.ts";
+import type { Sql } from "../../core/db/client.ts";
+import { runSummary } from "../../core/engine/run_summary.ts";
 
 export async function assertInvariants(sql: Sql, options: { quiescent?: boolean } = {}): Promise<void> {
   // A run ends in the transaction of its last part; graphile-worker deletes that job and unlocks

@@ -4,10 +4,10 @@
  */
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
-import type { Sql } from "../../core/db.ts";
-import { EventHub, type EventHubOptions } from "../../core/event_hub.ts";
-import { recordEvent } from "../../core/events.ts";
-import { createProject } from "../../core/projects.ts";
+import type { Sql } from "../../core/db/client.ts";
+import { EventHub, type EventHubOptions } from "../../core/live/hub.ts";
+import { recordEvent } from "../../core/live/events.ts";
+import { createProject } from "../../core/domain/projects.ts";
 import type { EventType } from "../../core/types.ts";
 import type { TestDatabase } from "./db.ts";
 

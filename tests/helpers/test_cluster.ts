@@ -5,8 +5,8 @@
  * not leak servers.
  */
 import { join } from "node:path";
-import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../core/embedded_postgres.ts";
-import { processRuns } from "../../core/process.ts";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../core/db/embedded_postgres.ts";
+import { processRuns } from "../../core/system/process.ts";
 
 const PREFIX = "studio-test-";
 

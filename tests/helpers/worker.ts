@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig } from "../../config.ts";
-import type { Sql } from "../../core/db.ts";
-import { createProject } from "../../core/projects.ts";
+import type { Sql } from "../../core/db/client.ts";
+import { createProject } from "../../core/domain/projects.ts";
 import { createSimulatedProvider } from "../../providers/simulated.ts";
 import type { GeneratedMedia, ImageRequest, MediaProvider, VideoRequest } from "../../providers/types.ts";
 import { startWorker, type StudioWorker } from "../../workers/runner.ts";

@@ -3,7 +3,7 @@
  * periodic clean-up); the generation tasks' identifiers are fixed in core/scene_parts.ts PART_TASKS.
  */
 import type { TaskList } from "graphile-worker";
-import { PART_TASKS } from "../../core/scene_parts.ts";
+import { PART_TASKS } from "../../core/engine/parts.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";

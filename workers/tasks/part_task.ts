@@ -16,8 +16,8 @@
  * reconciliation fails the part if those retries run out.
  */
 import type { JobHelpers } from "graphile-worker";
-import type { Sql } from "../../core/db.ts";
-import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../core/media_store.ts";
+import type { Sql } from "../../core/db/client.ts";
+import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
 import {
   claimPart,
   completePart,
@@ -25,7 +25,7 @@ import {
   type PartJobPayload,
   releaseInterruptedPart,
   reportProgress,
-} from "../../core/scene_parts.ts";
+} from "../../core/engine/parts.ts";
 import type { AspectRatio, PartName } from "../../core/types.ts";
 import { type MediaProvider, ProviderError } from "../../providers/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";

@@ -6,8 +6,8 @@
  * each. Deleting is idempotent, so a retry or a manual run is harmless.
  */
 import type { Task } from "graphile-worker";
-import type { Sql } from "../../core/db.ts";
-import { pruneEvents } from "../../core/event_retention.ts";
+import type { Sql } from "../../core/db/client.ts";
+import { pruneEvents } from "../../core/live/retention.ts";
 
 export const PRUNE_EVENTS_TASK = "prune_events";
 

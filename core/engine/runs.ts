@@ -6,9 +6,9 @@
  * Jobs are enqueued in the same transaction as the state change: no job without its queued part,
  * no queued part without its job.
  */
-import type { Sql, Tx } from "./db.ts";
-import { ConflictError, InvalidInputError, NotFoundError } from "./errors.ts";
-import { appendEvents, type PendingEvent } from "./events.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
+import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { afterPartChange, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
 import {
   CANCEL_CHANNEL,
@@ -18,8 +18,8 @@ import {
   type PartChanges,
   type PartJob,
   setParts,
-} from "./scene_parts.ts";
-import type { PartName, RunSummary } from "./types.ts";
+} from "./parts.ts";
+import type { PartName, RunSummary } from "../types.ts";
 
 /** Settings the run operations need from the configuration. */
 export interface RunSettings {

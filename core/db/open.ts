@@ -3,7 +3,7 @@
  * $STUDIO_DATA_DIR/postgres that this process starts and stops.
  */
 import { join } from "node:path";
-import type { Config } from "../config.ts";
+import type { Config } from "../../config.ts";
 import { startEmbeddedPostgres } from "./embedded_postgres.ts";
 
 export interface DatabaseHandle {

@@ -2,9 +2,9 @@
  * Retention of the live-update event log. Events exist so that a reconnecting browser can catch up;
  * after a few days nobody will, so the hourly `prune_events` task deletes older ones. Deletes go in
  * small batches, each its own short transaction: a long DELETE would hold a write lock on `events`,
- * and the event hub holds live delivery back while any transaction holds one (see event_hub.ts).
+ * and the event hub holds live delivery back while any transaction holds one (see hub.ts).
  */
-import type { Sql } from "./db.ts";
+import type { Sql } from "../db/client.ts";
 
 export interface PruneOptions {
   /** Events created more than this many days ago are deleted. */

@@ -9,12 +9,12 @@
  * `videos` (a named queue runs one job at a time across all workers), key `<part>:<sentenceId>`,
  * payload `{runId, sentenceId}`.
  */
-import type { Sql, Tx } from "./db.ts";
-import { mediaUrl } from "./projects.ts";
-import { appendEvents, type PendingEvent } from "./events.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import { mediaUrl } from "../domain/projects.ts";
+import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { afterPartChange } from "./run_summary.ts";
-import type { AspectRatio, PartName, PartStatus, SceneUpdate } from "./types.ts";
-import { writeVideoPrompt } from "./video_prompt.ts";
+import type { AspectRatio, PartName, PartStatus, SceneUpdate } from "../types.ts";
+import { writeVideoPrompt } from "../domain/video_prompt.ts";
 
 export const PART_TASKS = { image: "generate_image", video: "generate_video" } as const satisfies Record<
   PartName,

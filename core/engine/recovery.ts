@@ -15,12 +15,12 @@
  * Every change takes the project lock and re-checks under it, so concurrent reconcilers (several
  * workers) and the engine's own transactions never undo each other.
  */
-import type { Sql, Tx } from "../core/db.ts";
-import { processRuns } from "../core/process.ts";
-import type { PendingEvent } from "../core/events.ts";
-import { afterPartChange } from "../core/run_summary.ts";
-import { enqueuePartJobs, jobKey, lockProject, PART_TASKS, setPart } from "../core/scene_parts.ts";
-import type { PartName, PartStatus, RunStatus } from "../core/types.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import { processRuns } from "../system/process.ts";
+import type { PendingEvent } from "../live/events.ts";
+import { afterPartChange } from "./run_summary.ts";
+import { enqueuePartJobs, jobKey, lockProject, PART_TASKS, setPart } from "./parts.ts";
+import type { PartName, PartStatus, RunStatus } from "../types.ts";
 
 /** Records that pool `poolId` is alive (inserting its row when missing). */
 export async function beat(sql: Sql, poolId: string): Promise<void> {

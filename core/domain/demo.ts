@@ -2,7 +2,7 @@
  * The demo project a newcomer sees on first start: 24 sentences in four sections, so the storyboard
  * has something to show (and to generate) before anyone has pasted a script.
  */
-import type { Sql } from "./db.ts";
+import type { Sql } from "../db/client.ts";
 import { insertProject } from "./projects.ts";
 
 export const DEMO_TITLE = "The Lighthouse Keeper (demo)";

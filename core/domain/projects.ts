@@ -2,11 +2,11 @@
  * Projects and their storyboard: create from a script, list, read, edit prompts. No HTTP here;
  * routes and tasks call these with a postgres.js client.
  */
-import type { Sql, Tx } from "./db.ts";
+import type { Sql, Tx } from "../db/client.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { splitScript } from "./script_import.ts";
-import type { AspectRatio, ProjectSummary, ProjectView, SectionView, SentenceView } from "./types.ts";
+import type { AspectRatio, ProjectSummary, ProjectView, SectionView, SentenceView } from "../types.ts";
 
 /** Input of {@link createProject}. */
 export interface NewProject {

@@ -5,10 +5,10 @@
  * postgres-shift and ley do not lock, and graphile-migrate is a development workflow tool.)
  */
 import { Logger, runMigrations } from "graphile-worker";
-import type { Sql } from "./db.ts";
+import type { Sql } from "./client.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
-const MIGRATIONS_DIR = new URL("../migrations/", import.meta.url);
+const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 
 /** What {@link migrate} did. */
 export interface MigrationResult {

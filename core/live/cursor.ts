@@ -1,9 +1,8 @@
 /**
- * What the storyboard page needs besides the project itself: the point in the event log its
- * server render is consistent with, and the notices derived from the sentences. No HTTP, no Preact.
+ * The point in the event log a server render is consistent with, for processes without an event
+ * hub. No HTTP, no Preact.
  */
-import type { Sql } from "./db.ts";
-import type { ProjectView, RunSummary } from "./types.ts";
+import type { Sql } from "../db/client.ts";
 
 /**
  * An event id every event up to which is final (committed, or rolled back for good), read straight
@@ -25,7 +24,7 @@ export async function eventCursor(
   const deadline = performance.now() + (options.waitMs ?? 200);
   const [{ name }] = await sql<{ name: string }[]>`select pg_get_serial_sequence('events', 'id') as name`;
   for (;;) {
-    // Order matters: the sequence first, then the lock holders (see core/event_hub.ts).
+    // Order matters: the sequence first, then the lock holders (see ./hub.ts).
     const [seq] = await sql.unsafe<{ last_value: string; is_called: boolean }[]>(
       `select last_value, is_called from ${name}`,
     );
@@ -45,43 +44,4 @@ export async function eventCursor(
     select max(id)::text as id from events
     where created_at < now() - make_interval(secs => ${(options.fallbackAgeMs ?? 10_000) / 1000})`;
   return Number(row?.id ?? 0);
-}
-
-/** Counts behind the storyboard's notices (from the data; nothing is assumed). */
-export interface StoryboardNotices {
-  /** Sentences without narration audio. */
-  withoutAudio: number;
-  /** Sentences whose video prompt is empty (it is written when their video is generated). */
-  emptyVideoPrompts: number[];
-  /** Sentences whose image or video failed. */
-  failedScenes: number;
-}
-
-export function storyboardNotices(project: ProjectView): StoryboardNotices {
-  let withoutAudio = 0;
-  const emptyVideoPrompts: number[] = [];
-  let failedScenes = 0;
-  for (const section of project.sections) {
-    for (const s of section.sentences) {
-      if (s.audio.status !== "ready") withoutAudio++;
-      if (!s.videoPrompt.trim()) emptyVideoPrompts.push(s.id);
-      if (s.image.status === "failed" || s.video.status === "failed") failedScenes++;
-    }
-  }
-  return { withoutAudio, emptyVideoPrompts, failedScenes };
-}
-
-/** Failed scenes handed to the page (the dialog re-reads the full list when it opens). */
-export const PAGE_FAILED_LIMIT = 100;
-
-/** A run as the page hands it to the browser: failures capped, sentence texts cut to an excerpt. */
-export function runForPage(run: RunSummary | null): RunSummary | null {
-  if (!run) return null;
-  return {
-    ...run,
-    failed: run.failed.slice(0, PAGE_FAILED_LIMIT).map((f) => ({
-      ...f,
-      text: f.text.length > 120 ? `${f.text.slice(0, 119)}…` : f.text,
-    })),
-  };
 }

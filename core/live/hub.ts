@@ -73,9 +73,9 @@
  * checked again within a second of the first successful read.
  */
 import postgres from "postgres";
-import type { Sql } from "./db.ts";
+import type { Sql } from "../db/client.ts";
 import { EVENTS_CHANNEL } from "./events.ts";
-import type { EventType, StudioEvent } from "./types.ts";
+import type { EventType, StudioEvent } from "../types.ts";
 
 export interface EventHubOptions {
   /** The app's pool, for reads. */

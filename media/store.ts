@@ -2,10 +2,10 @@
  * Where generated media lives: $STUDIO_DATA_DIR/media/projects/<projectId>/sentences/<sentenceId>/,
  * served at /media/… (routes/media.ts). Every generation gets a new, unique file name, so a file a
  * browser may be showing (and caching for good) is never overwritten; the database stores the path
- * relative to the media folder and core/projects.ts mediaUrl() turns it into a URL.
+ * relative to the media folder and core/domain/projects.ts mediaUrl() turns it into a URL.
  */
 import { join, resolve, sep } from "node:path";
-import type { PartName } from "./types.ts";
+import type { PartName } from "../core/types.ts";
 
 /** The folder /media/* serves. */
 export function mediaRoot(dataDir: string): string {

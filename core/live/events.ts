@@ -5,8 +5,8 @@
  * (Postgres folds identical payloads within a transaction, so a transaction touching one project
  * notifies once; the payload stays far below the 8000-byte limit.)
  */
-import type { Sql, Tx } from "./db.ts";
-import type { EventType, StudioEvent } from "./types.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import type { EventType, StudioEvent } from "../types.ts";
 
 export const EVENTS_CHANNEL = "studio_events";
 

@@ -5,9 +5,9 @@
  * `run.progress`, and ends the run as `completed` (with `run.completed`) when nothing of it is left
  * queued or running.
  */
-import type { Sql, Tx } from "./db.ts";
-import { appendEvents, type PendingEvent } from "./events.ts";
-import type { FailedScene, PartName, RunStatus, RunSummary } from "./types.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import { appendEvents, type PendingEvent } from "../live/events.ts";
+import type { FailedScene, PartName, RunStatus, RunSummary } from "../types.ts";
 
 /** Failed scenes listed in events (the count is always exact; GET …/scene-run lists them all). */
 export const EVENT_FAILED_LIMIT = 100;

@@ -1,0 +1,16 @@
+/**
+ * What the routes need from the process that serves them: the database, the settings and (in a web
+ * process) the live-event hub. Routes import this type, never the app module, so nothing imports
+ * from app.ts but main.ts and the tests.
+ */
+import type { Config } from "../config.ts";
+import type { Sql } from "../core/db/client.ts";
+import type { EventHub } from "../core/live/hub.ts";
+
+/** What the routes need: the database and the settings. */
+export interface AppDeps {
+  sql: Sql;
+  config: Config;
+  /** Live-event fan-out of this web process (core/live/hub.ts); without it the SSE route answers 503. */
+  hub?: EventHub;
+}

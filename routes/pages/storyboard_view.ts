@@ -1,0 +1,44 @@
+/**
+ * The storyboard page's view model: the notices derived from the sentences and the run as the page
+ * hands it to the browser. Pure functions of the project and run; no HTTP, no database.
+ */
+import type { ProjectView, RunSummary } from "../../core/types.ts";
+
+/** Counts behind the storyboard's notices (from the data; nothing is assumed). */
+export interface StoryboardNotices {
+  /** Sentences without narration audio. */
+  withoutAudio: number;
+  /** Sentences whose video prompt is empty (it is written when their video is generated). */
+  emptyVideoPrompts: number[];
+  /** Sentences whose image or video failed. */
+  failedScenes: number;
+}
+
+export function storyboardNotices(project: ProjectView): StoryboardNotices {
+  let withoutAudio = 0;
+  const emptyVideoPrompts: number[] = [];
+  let failedScenes = 0;
+  for (const section of project.sections) {
+    for (const s of section.sentences) {
+      if (s.audio.status !== "ready") withoutAudio++;
+      if (!s.videoPrompt.trim()) emptyVideoPrompts.push(s.id);
+      if (s.image.status === "failed" || s.video.status === "failed") failedScenes++;
+    }
+  }
+  return { withoutAudio, emptyVideoPrompts, failedScenes };
+}
+
+/** Failed scenes handed to the page (the dialog re-reads the full list when it opens). */
+export const PAGE_FAILED_LIMIT = 100;
+
+/** A run as the page hands it to the browser: failures capped, sentence texts cut to an excerpt. */
+export function runForPage(run: RunSummary | null): RunSummary | null {
+  if (!run) return null;
+  return {
+    ...run,
+    failed: run.failed.slice(0, PAGE_FAILED_LIMIT).map((f) => ({
+      ...f,
+      text: f.text.length > 120 ? `${f.text.slice(0, 119)}…` : f.text,
+    })),
+  };
+}
