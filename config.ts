@@ -3,6 +3,7 @@
  * default and a line in the README; a bad value stops start-up with one sentence naming it.
  */
 import { z } from "zod";
+import type { SceneOrder } from "./core/engine/scene_order.ts";
 
 const providerName = z.enum(["draft", "simulated", "comfyui"]);
 
@@ -25,6 +26,8 @@ const schema = z.object({
   WORKER_DEAD_AFTER_MS: intFrom(1000, 3_600_000).default(45_000),
   SHUTDOWN_GRACE_MS: intFrom(0, 600_000).default(10_000),
   EVENTS_RETENTION_DAYS: intFrom(1, 3650).default(7),
+  SCENE_ORDER: z.enum(["auto", "overlap", "images-first"]).default("auto"),
+  TAKES_KEPT: intFrom(1, 100).default(5),
 });
 
 /** The validated configuration the rest of the app receives (never reads Deno.env itself). */
@@ -52,6 +55,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Live-update events older than this many days are deleted by the hourly prune_events task. */
   eventsRetentionDays: number;
+  /** Whether runs make all their images before their videos (see core/engine/scene_order.ts). */
+  sceneOrder: SceneOrder;
+  /** Takes kept per scene part; older ones are deleted with their files. */
+  takesKept: number;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -108,5 +115,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerDeadAfterMs: e.WORKER_DEAD_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
+    sceneOrder: e.SCENE_ORDER,
+    takesKept: e.TAKES_KEPT,
   };
+}
+
+/**
+ * The servers images and videos are made on (base URLs), or null for providers that have none:
+ * what SCENE_ORDER=auto compares.
+ */
+export function generationServers(_config: Config): { image: string | null; video: string | null } {
+  return { image: null, video: null };
 }

@@ -34,16 +34,24 @@ try {
   const { id } = await createProject(db.sql, { title: "Render benchmark", script });
   const [run] = await db.sql<{ id: number }[]>`
     insert into scene_runs (project_id, status, finished_at) values (${id}, 'completed', now()) returning id`;
+  // Every other scene done (a take per part), one in fifty with a failed image.
   await db.sql`
-    update sentences set
-      image_status = 'done', image_path = 'projects/' || project_id || '/' || id || '-image.png', image_run_id = ${run.id},
-      video_status = 'done', video_path = 'projects/' || project_id || '/' || id || '-video.mp4', video_run_id = ${run.id},
-      video_prompt = 'Slow push-in. The keeper climbs the tower. Motion: the figure moving steadily.'
+    update sentences set video_prompt = 'Slow push-in. The keeper climbs the tower. Motion: the figure moving steadily.'
     where project_id = ${id} and id % 2 = 0`;
   await db.sql`
-    update sentences set image_status = 'failed', image_error = 'The simulated provider was asked to fail.',
-      image_run_id = ${run.id}
-    where project_id = ${id} and id % 50 = 1`;
+    with made as (
+      insert into takes (sentence_id, kind, path, prompt, aspect_ratio, clip_seconds)
+      select s.id, k.kind, 'projects/' || s.project_id || '/' || s.id || '-' || k.kind || k.ext,
+        case k.kind when 'image' then s.image_prompt else s.video_prompt end, '16:9', 5
+      from sentences s cross join (values ('image', '.png'), ('video', '.mp4')) as k(kind, ext)
+      where s.project_id = ${id} and s.id % 2 = 0
+      returning id, sentence_id, kind
+    )
+    update scene_parts p set status = 'done', take_id = made.id, run_id = ${run.id}
+    from made where p.sentence_id = made.sentence_id and p.kind = made.kind`;
+  await db.sql`
+    update scene_parts set status = 'failed', error = 'The simulated provider was asked to fail.', run_id = ${run.id}
+    where kind = 'image' and sentence_id in (select id from sentences where project_id = ${id} and id % 50 = 1)`;
 
   const config = loadConfig({
     STUDIO_DATA_DIR: "/nonexistent",

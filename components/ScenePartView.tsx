@@ -1,6 +1,6 @@
-import type { PartName, ScenePart } from "../core/types.ts";
+import type { PartName, PartView } from "../core/types.ts";
 
-const LABELS: Record<ScenePart["status"], string> = {
+const LABELS: Record<PartView["status"], string> = {
   idle: "Not generated",
   queued: "Queued",
   running: "Generating…",
@@ -9,8 +9,8 @@ const LABELS: Record<ScenePart["status"], string> = {
   cancelled: "Cancelled",
 };
 
-/** What the slot shows of a scene part (a {@link ScenePart} fits). */
-export type PartState = Pick<ScenePart, "status" | "url" | "error">;
+/** What the slot shows of a scene part (a {@link PartView} fits). */
+export type PartState = Pick<PartView, "status" | "url" | "error">;
 
 /**
  * The image or video slot of a scene card: the media when there is some, and its status (with the

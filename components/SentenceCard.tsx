@@ -20,7 +20,7 @@ export function SentenceCard(props: { sentence: SentenceView }) {
       <header class="scene-head">
         <span class="scene-number">#{s.number}</span>
         <span class={`audio audio-${s.audio.status}`}>
-          {s.audio.status === "ready" ? "Audio ready" : "No audio yet"}
+          {s.audio.status === "done" ? "Audio ready" : "No audio yet"}
         </span>
       </header>
       <p class="narration">{s.text}</p>

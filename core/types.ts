@@ -3,19 +3,55 @@
  * to import, since nothing here runs.
  */
 
-/** Status of one part (image or video) of a scene. */
+/** Status of one part (image, video or narration audio) of a scene. */
 export type PartStatus = "idle" | "queued" | "running" | "done" | "failed" | "cancelled";
-export type PartName = "image" | "video";
+/** The kinds of part a scene has. */
+export type PartName = "image" | "video" | "audio";
+/**
+ * What a queued or running part is waiting for: `held` (the run's images go first), `waiting`
+ * (behind other work on the GPU server), `retrying` (an attempt failed; `retryAt` says when).
+ */
+export type PartPhase = "held" | "waiting" | "retrying";
 export type AspectRatio = "16:9" | "9:16";
 
-/** The image or the video of one sentence. */
-export interface ScenePart {
+/** One generated (or uploaded) file of a part, with what it was made from. */
+export interface TakeView {
+  id: number;
+  /** URL of the media file under /media/. */
+  url: string;
+  /** A small JPEG preview under /media/ (images and videos), when one was made. */
+  thumbUrl: string | null;
+  /** The prompt (or, for narration, the text) it was made from. */
+  prompt: string;
+  /** The generation seed; null for uploads. */
+  seed: number | null;
+  durationMs: number | null;
+  createdAt: string;
+}
+
+/** The state of one part of a scene, as the API, the pages and the live events show it. */
+export interface PartView {
   status: PartStatus;
-  /** URL of the media file under /media/, when there is one. */
+  /** URL of the current take's media under /media/, when there is one. */
   url: string | null;
+  /** Its small preview, when there is one. */
+  thumbUrl: string | null;
   error: string | null;
   attempts: number;
   updatedAt: string;
+  /** Only while queued or running; see {@link PartPhase}. */
+  phase: PartPhase | null;
+  /** When an automatic retry is due (phase `retrying`). */
+  retryAt: string | null;
+  /** The current take (the one shown), or null. */
+  take: TakeView | null;
+  /** Takes kept for this part (the creator may pick an earlier one). */
+  takes: number;
+  /**
+   * The current take was made from something that has changed since: the prompt (or narration
+   * text), the project's aspect ratio or clip length, or, for a video, the image.
+   */
+  outdated: boolean;
 }
 
 export interface SentenceView {
@@ -27,9 +63,9 @@ export interface SentenceView {
   text: string;
   imagePrompt: string;
   videoPrompt: string;
-  audio: { status: "none" | "ready"; url: string | null };
-  image: ScenePart;
-  video: ScenePart;
+  image: PartView;
+  video: PartView;
+  audio: PartView;
 }
 
 export interface SectionView {
@@ -43,6 +79,8 @@ export interface ProjectSummary {
   id: number;
   title: string;
   aspectRatio: AspectRatio;
+  /** Length of each clip when the scene has no narration, in seconds. */
+  clipSeconds: number;
   sectionCount: number;
   sentenceCount: number;
   createdAt: string;
@@ -80,25 +118,43 @@ export interface RunSummary {
   failedScenes: number;
   cancelledScenes: number;
   images: { done: number; total: number };
+  /** Every scene whose image or video the run makes ends with a video when all goes well. */
   videos: { done: number; total: number };
+  audio: { done: number; total: number };
   failed: FailedScene[];
 }
 
 /** Event types of the live stream, in the `events` table and on SSE. */
-export type EventType = "run.started" | "scene.updated" | "run.progress" | "run.completed" | "run.cancelled";
+export type EventType =
+  | "run.started"
+  | "scene.updated"
+  | "scenes.updated"
+  | "run.progress"
+  | "run.completed"
+  | "run.cancelled";
 
-/** Data of a `scene.updated` event. */
-export interface SceneUpdate {
+/** Data of a `scene.updated` event: the whole new state of one part. */
+export interface SceneUpdate extends PartView {
   sentenceId: number;
   part: PartName;
-  status: PartStatus;
-  url: string | null;
-  error: string | null;
-  attempts: number;
   /** Present when the video prompt was just written automatically. */
   videoPrompt?: string;
   /** Present on progress reports of a running part: the provider's fraction done, 0..1. */
   progress?: number;
+}
+
+/**
+ * Data of a `scenes.updated` event: the same change to one part of many scenes at once (a run
+ * queued or cancelled them), so a 20,000-scene run writes one event, not 20,000. Each listed part
+ * takes `status` and `phase`, and `error` and `attempts` when present; it keeps its take.
+ */
+export interface ScenesUpdate {
+  part: PartName;
+  sentenceIds: number[];
+  status: PartStatus;
+  phase: PartPhase | null;
+  error?: string | null;
+  attempts?: number;
 }
 
 /** One event as stored and as sent on the SSE stream (`id:`, `event:` = type, `data:` = this). */

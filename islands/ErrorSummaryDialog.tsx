@@ -29,7 +29,7 @@ function sentenceText(sentenceId: number): string {
 }
 
 function FailedItem({ item, onGoTo }: { item: FailedPart; onGoTo: (item: FailedPart) => void }) {
-  const status = store.scene(item.sentenceId)[item.part].value.status;
+  const status = item.part === "audio" ? "failed" : store.scene(item.sentenceId)[item.part].value.status;
   const retrying = store.retrying.value.has(item.sentenceId);
   const busy = store.busy.value !== null;
   const failed = status === "failed";

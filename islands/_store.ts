@@ -16,7 +16,7 @@
  * little before its own render (see `core/live/cursor.ts`) without harm.
  */
 import { batch, computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
-import type { PartName, PartStatus, RunSummary, SceneUpdate } from "../core/types.ts";
+import type { PartName, PartStatus, RunSummary, ScenesUpdate, SceneUpdate } from "../core/types.ts";
 import { announcement, outcome } from "./_progress.ts";
 
 /** True in the browser; false while the server renders islands. */
@@ -71,7 +71,14 @@ export interface StoreInit {
 /** How long a completed run keeps its full progress bar before the toolbar resets (ms). */
 export const SETTLE_MS = 1200;
 
-const EVENT_TYPES = ["run.started", "scene.updated", "run.progress", "run.completed", "run.cancelled"] as const;
+const EVENT_TYPES = [
+  "run.started",
+  "scene.updated",
+  "scenes.updated",
+  "run.progress",
+  "run.completed",
+  "run.cancelled",
+] as const;
 
 /** Error an API call ends with, with a message a creator can read. */
 export class ApiCallError extends Error {
@@ -91,6 +98,7 @@ export function runFrom(data: unknown): RunSummary | null {
   return {
     failed: [],
     images: { done: 0, total: 0 },
+    audio: { done: 0, total: 0 },
     videos: { done: 0, total: 0 },
     ...candidate,
   } as RunSummary;
@@ -312,10 +320,29 @@ export class StoryboardStore {
       this.applySceneUpdate(data as SceneUpdate);
       return;
     }
+    if (type === "scenes.updated") {
+      this.applyScenesUpdate(data as ScenesUpdate);
+      return;
+    }
     const run = runFrom(data);
     if (!run) return;
     if (eventId) this.#runEventIds.set(run.id, Math.max(eventId, this.#runEventIds.get(run.id) ?? 0));
     this.applyRun(run);
+  }
+
+  /** One change to one part of many scenes: each keeps its media and takes the new state. */
+  applyScenesUpdate(update: ScenesUpdate): void {
+    if (!update || !Array.isArray(update.sentenceIds) || (update.part !== "image" && update.part !== "video")) return;
+    batch(() => {
+      for (const id of update.sentenceIds) {
+        const scene = this.scene(id);
+        const prev = (update.part === "video" ? scene.video : scene.image).peek();
+        const error = update.error === undefined ? prev.error : update.error;
+        this.applySceneUpdate(
+          { ...prev, sentenceId: id, part: update.part, status: update.status, error } as SceneUpdate,
+        );
+      }
+    });
   }
 
   applySceneUpdate(update: SceneUpdate): void {

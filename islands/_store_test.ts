@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunSummary } from "../core/types.ts";
+import type { RunSummary, SceneUpdate } from "../core/types.ts";
 import { StoryboardStore } from "./_store.ts";
 
 function summary(over: Partial<RunSummary> = {}): RunSummary {
@@ -16,6 +16,7 @@ function summary(over: Partial<RunSummary> = {}): RunSummary {
     cancelledScenes: 0,
     images: { done: 0, total: 3 },
     videos: { done: 0, total: 3 },
+    audio: { done: 0, total: 0 },
     failed: [],
     ...over,
   };
@@ -212,7 +213,9 @@ Deno.test("failures: every failed part of the page, in scene order, live", async
     { sentenceId: 20, number: 2, part: "video", error: "timeout" },
     { sentenceId: 30, number: 3, part: "image", error: "no model" },
   ]);
-  store.applySceneUpdate({ sentenceId: 30, part: "image", status: "queued", url: null, error: null, attempts: 0 });
-  store.applySceneUpdate({ sentenceId: 10, part: "image", status: "failed", url: null, error: "[fail]", attempts: 1 });
+  store.applySceneUpdate({ sentenceId: 30, part: "image", status: "queued", url: null, error: null } as SceneUpdate);
+  store.applySceneUpdate(
+    { sentenceId: 10, part: "image", status: "failed", url: null, error: "[fail]" } as SceneUpdate,
+  );
   assert.deepEqual(store.failures.value.map((f) => [f.number, f.part]), [[1, "image"], [2, "video"]]);
 });

@@ -19,6 +19,11 @@ export interface ImageRequest {
   signal: AbortSignal;
   /** Optional progress callback, fraction 0..1. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Optional: what the request is doing — `waiting` behind other work on the backend (e.g. in
+   * ComfyUI's queue), or `running`.
+   */
+  onStatus?: (status: { phase: "waiting" | "running"; queueAhead?: number }) => void;
 }
 
 /** What to animate a still image into a clip from. */
@@ -36,12 +41,18 @@ export interface VideoRequest {
   outPath: string;
   signal: AbortSignal;
   onProgress?: (fraction: number) => void;
+  onStatus?: (status: { phase: "waiting" | "running"; queueAhead?: number }) => void;
 }
 
-/** A file the provider wrote. */
+/** A file the provider wrote, and what it actually made when the provider knows. */
 export interface GeneratedMedia {
   path: string;
   mimeType: "image/png" | "video/mp4";
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  frames?: number;
+  fps?: number;
 }
 
 /** An image and video backend. */

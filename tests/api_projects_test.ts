@@ -45,7 +45,9 @@ Deno.test("projects API", async (t) => {
       const first = sentences[0];
       assert.equal(first.imagePrompt, "Hello there.");
       assert.equal(first.videoPrompt, "");
-      assert.deepEqual(first.audio, { status: "none", url: null });
+      assert.equal(first.audio.status, "idle");
+      assert.equal(first.audio.url, null);
+      assert.equal(res.body.clipSeconds, 5);
       assert.equal(first.image.status, "idle");
       assert.equal(first.video.status, "idle");
       assert.equal(first.image.url, null);

@@ -6,12 +6,13 @@ import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd 
 import type { Sql } from "../core/db/client.ts";
 import { newMediaFile } from "../media/store.ts";
 import { encodeFlatPng } from "../providers/simulated.ts";
+import { setPart } from "./helpers/parts.ts";
 
 /** Everything a failed request must leave untouched. */
 async function snapshot(sql: Sql): Promise<string> {
   return JSON.stringify([
     await sql`select * from scene_runs order by id`,
-    await sql`select id, image_status, video_status, image_run_id, video_run_id, video_prompt from sentences order by id`,
+    await sql`select id, image_status, video_status, image_run_id, video_run_id, video_prompt from scene_states order by id`,
     await sql`select count(*)::int from events`,
     await sql`select count(*)::int from graphile_worker.jobs`,
   ]);
@@ -88,8 +89,9 @@ Deno.test("20 concurrent generate calls give one run and exactly one job per sce
     const app = createApp({ sql: db.sql, config });
     const { projectId, sentenceIds } = await makeProject(db.sql, 12);
     // Two scenes already have their image: they get a video job only.
-    await db.sql`update sentences set image_status = 'done', image_path = 'projects/x/old.png'
-      where id in (${sentenceIds[3]}, ${sentenceIds[7]})`;
+    for (const id of [sentenceIds[3], sentenceIds[7]]) {
+      await setPart(db.sql, id, "image", { status: "done", path: "projects/x/old.png" });
+    }
     const responses = await Promise.all(
       Array.from(
         { length: 20 },
@@ -118,14 +120,15 @@ Deno.test("20 concurrent generate calls give one run and exactly one job per sce
       { type: string }[]
     >`select type from events where project_id = ${projectId} order by id`;
     assert.equal(events.filter((e) => e.type === "run.started").length, 1);
-    assert.equal(events.filter((e) => e.type === "scene.updated").length, 12);
+    // One event per part kind and state, however many scenes: images queued, videos queued.
+    assert.deepEqual(events.map((e) => e.type), ["run.started", "scenes.updated", "scenes.updated", "run.progress"]);
     await assertInvariants(db.sql);
 
     // Give the two existing images real files, then let a worker run it all.
     for (const id of [sentenceIds[3], sentenceIds[7]]) {
       const file = await newMediaFile(config.dataDir, { projectId, sentenceId: id, part: "image" });
       await Deno.writeFile(file.absolute, encodeFlatPng(1280, 720, [10, 20, 30]));
-      await db.sql`update sentences set image_path = ${file.relative} where id = ${id}`;
+      await db.sql`update takes set path = ${file.relative} where sentence_id = ${id} and kind = 'image'`;
     }
     const worker = await startTestWorker(db, config);
     try {

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { retryFailed, sentenceList, startRun } from "../core/engine/runs.ts";
-import { claimPart } from "../core/engine/parts.ts";
+import { claimPart } from "../core/engine/transitions.ts";
 import { ConflictError, InvalidInputError } from "../core/domain/errors.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
@@ -17,6 +17,7 @@ import {
   waitFor,
   waitForRunEnd,
 } from "./helpers/worker.ts";
+import { setPart } from "./helpers/parts.ts";
 
 Deno.test("a job interrupted by a shutdown keeps its place: scene 1 still goes first after a restart", async () => {
   const db = await freshDatabase("engine_audit_order");
@@ -28,7 +29,7 @@ Deno.test("a job interrupted by a shutdown keeps its place: scene 1 still goes f
     await waitFor(
       "the first image to run",
       async () => {
-        const [row] = await db.sql`select image_status from sentences where id = ${sentenceIds[0]}`;
+        const [row] = await db.sql`select image_status from scene_states where id = ${sentenceIds[0]}`;
         return row.image_status === "running";
       },
       10_000,
@@ -72,7 +73,8 @@ Deno.test("retry errors name the sentences in plain sentences", async () => {
       retryFailed(db.sql, projectId, { maxAttempts: 3 }, sentenceIds),
       (e: Error) =>
         e instanceof ConflictError &&
-        e.message === `Sentences ${sentenceIds[0]} and ${sentenceIds[1]} have no failed image or video to retry.`,
+        e.message ===
+          `Sentences ${sentenceIds[0]} and ${sentenceIds[1]} have no failed image, video or narration to retry.`,
     );
   } finally {
     await db.drop();
@@ -84,7 +86,7 @@ Deno.test("a video prompt the creator saves while the job is writing one wins", 
   try {
     const { projectId, sentenceIds } = await makeProject(db.sql, 1);
     const id = sentenceIds[0];
-    await db.sql`update sentences set image_status = 'done', image_path = 'projects/x/i.png' where id = ${id}`;
+    await setPart(db.sql, id, "image", { status: "done", path: "projects/x/i.png" });
     const { run } = await startRun(db.sql, projectId, { maxAttempts: 3 });
     // The creator's save holds the row; the job reads the empty prompt, then has to wait for it.
     const editor = await db.sql.reserve();

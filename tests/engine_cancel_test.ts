@@ -72,7 +72,7 @@ Deno.test("cancel stops the running image and video within a second and leaves n
     assert.equal(calls.length, callsAtCancel, "no provider call starts after the cancel");
 
     const parts = await db.sql<{ id: number; image_status: string; video_status: string; image_path: string | null }[]>`
-      select id, image_status, video_status, image_path from sentences where project_id = ${projectId} order by id`;
+      select id, image_status, video_status, image_path from scene_states where project_id = ${projectId} order by id`;
     assert.deepEqual(parts.map((p) => [p.image_status, p.video_status]), [
       ["done", "cancelled"], // its video was running
       ["cancelled", "idle"], // its image was running: no video was chained
@@ -99,7 +99,7 @@ Deno.test("cancel stops the running image and video within a second and leaves n
     assert.equal(run.totalScenes, 5);
     assert.deepEqual(run.images, { done: 0, total: 4 });
     assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
-    const [{ n }] = await db.sql`select count(*)::int as n from sentences
+    const [{ n }] = await db.sql`select count(*)::int as n from scene_states
       where project_id = ${projectId} and (image_status <> 'done' or video_status <> 'done')`;
     assert.equal(n, 0);
     await assertInvariants(db.sql, { quiescent: true });

@@ -33,10 +33,11 @@ Deno.test("a worker killed with SIGKILL mid-run: another worker releases its job
       "an image to be done and another part to be running",
       async () => {
         const [row] = await db.sql<{ key: string }[]>`
-        select j.key from graphile_worker.jobs j join sentences s on j.key in ('image:' || s.id, 'video:' || s.id)
-        where j.locked_by = ${deadPool} and s.project_id = ${projectId}
-          and ((j.key like 'image:%' and s.image_status = 'running') or (j.key like 'video:%' and s.video_status = 'running'))
-          and exists (select 1 from sentences d where d.project_id = ${projectId} and d.image_status = 'done')`;
+        select j.key from graphile_worker.jobs j
+        join scene_parts p on j.key = p.kind || ':' || p.sentence_id
+        join sentences s on s.id = p.sentence_id
+        where j.locked_by = ${deadPool} and s.project_id = ${projectId} and p.status = 'running'
+          and exists (select 1 from scene_states d where d.project_id = ${projectId} and d.image_status = 'done')`;
         return row?.key;
       },
       15_000,
@@ -49,7 +50,7 @@ Deno.test("a worker killed with SIGKILL mid-run: another worker releases its job
 
     second = await startTestWorker(db, config);
     assert.equal(await waitForRunEnd(db.sql, projectId, 30_000), "completed");
-    const rows = await db.sql`select id, image_status, video_status, image_attempts, video_attempts from sentences
+    const rows = await db.sql`select id, image_status, video_status, image_attempts, video_attempts from scene_states
       where project_id = ${projectId} order by id`;
     assert.ok(rows.every((r) => r.image_status === "done" && r.video_status === "done"), JSON.stringify(rows));
     // The interrupted part was tried again: the crashed attempt counts.
@@ -88,7 +89,7 @@ Deno.test("SIGTERM: the worker stops taking jobs, aborts the running one after t
     await waitFor(
       "the first image to run",
       async () => {
-        const [row] = await db.sql`select image_status from sentences where id = ${sentenceIds[0]}`;
+        const [row] = await db.sql`select image_status from scene_states where id = ${sentenceIds[0]}`;
         return row.image_status === "running";
       },
       10_000,
@@ -107,7 +108,7 @@ Deno.test("SIGTERM: the worker stops taking jobs, aborts the running one after t
     assert.doesNotMatch(worker.output(), /Shutdown reconciliation/, "graphile-worker completed every job itself");
     const queues = await db.sql`select queue_name from graphile_worker._private_job_queues where locked_by is not null`;
     assert.equal(queues.length, 0);
-    const [part] = await db.sql`select image_status, image_attempts from sentences where id = ${sentenceIds[0]}`;
+    const [part] = await db.sql`select image_status, image_attempts from scene_states where id = ${sentenceIds[0]}`;
     assert.deepEqual(part, { image_status: "queued", image_attempts: 0 }, "handed back without using up an attempt");
     const [job] = await db.sql`select attempts from graphile_worker.jobs where key = ${`image:${sentenceIds[0]}`}`;
     assert.equal(job.attempts, 0);

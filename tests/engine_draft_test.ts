@@ -7,7 +7,7 @@ import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
 
-Deno.test("the draft provider through the real pipeline: a decodable 1280×720 PNG and a 4 s 24 fps H.264 MP4", async () => {
+Deno.test("the draft provider through the real pipeline: a decodable 1280×720 PNG and a 5 s (the project's clip length) 24 fps H.264 MP4", async () => {
   const db = await freshDatabase("engine_draft");
   const config = await testConfig(db, { IMAGE_PROVIDER: "draft", VIDEO_PROVIDER: "draft" });
   const worker = await startTestWorker(db, config); // providers from the config
@@ -17,7 +17,7 @@ Deno.test("the draft provider through the real pipeline: a decodable 1280×720 P
     assert.equal((await app.request(`/api/v1/projects/${projectId}/generate-scenes`, { method: "POST" })).status, 202);
     assert.equal(await waitForRunEnd(db.sql, projectId, 60_000), "completed");
     const [row] = await db.sql`select image_status, video_status, image_path, video_path, image_error, video_error
-      from sentences where id = ${sentenceIds[0]}`;
+      from scene_states where id = ${sentenceIds[0]}`;
     assert.deepEqual([row.image_status, row.video_status], ["done", "done"], JSON.stringify(row));
     const image = join(mediaRoot(config.dataDir), row.image_path);
     const video = join(mediaRoot(config.dataDir), row.video_path);
@@ -27,7 +27,7 @@ Deno.test("the draft provider through the real pipeline: a decodable 1280×720 P
     const info = await probeWithFfmpeg(video);
     assert.equal(info.codec, "h264");
     assert.deepEqual([info.width, info.height, info.fps], [1280, 720, 24]);
-    assert.ok(Math.abs(info.durationSeconds - 4) < 0.1, `duration ${info.durationSeconds}`);
+    assert.ok(Math.abs(info.durationSeconds - 5) < 0.1, `duration ${info.durationSeconds}`);
     // Served to the browser at the URL the API gives.
     const sentence = await (await app.request(`/api/v1/sentences/${sentenceIds[0]}`)).json();
     const res = await app.request(sentence.video.url, { headers: { range: "bytes=0-99" } });

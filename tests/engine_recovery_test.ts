@@ -4,6 +4,7 @@ import { reconcile } from "../core/engine/recovery.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
+import { setPart } from "./helpers/parts.ts";
 
 Deno.test("reconciliation makes scene states agree with the jobs table, then a worker finishes the run", async () => {
   const db = await freshDatabase("engine_reconcile");
@@ -19,9 +20,9 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     // 2. scene 2's job died on its last attempt (a crash while running, then unlocked);
     await db.sql`update graphile_worker._private_jobs set attempts = max_attempts, last_error = null
       where key = ${`image:${ids[1]}`}`;
-    await db.sql`update sentences set image_status = 'running', image_attempts = 3 where id = ${ids[1]}`;
+    await setPart(db.sql, ids[1], "image", { status: "running", attempts: 3 });
     // 3. scene 3 shows running but its job is not locked (its worker died and was released);
-    await db.sql`update sentences set image_status = 'running', image_attempts = 1 where id = ${ids[2]}`;
+    await setPart(db.sql, ids[2], "image", { status: "running", attempts: 1 });
     // 4. a leftover job for scene 4's video, which is not in flight.
     await db.sql`select graphile_worker.add_job('generate_video'::text, ${
       db.sql.json({ runId: run.id, sentenceId: ids[3] })
@@ -31,7 +32,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     const report = await reconcile(db.sql, settings);
     assert.deepEqual(report, { requeued: 1, failed: 1, cancelled: 0, released: 1, deletedJobs: 2, completedRuns: 0 });
     const rows = await db
-      .sql`select id, image_status, image_error from sentences where project_id = ${projectId} order by id`;
+      .sql`select id, image_status, image_error from scene_states where project_id = ${projectId} order by id`;
     assert.equal(rows[0].image_status, "queued");
     assert.equal(rows[1].image_status, "failed");
     assert.match(rows[1].image_error, /stopped unexpectedly on its last attempt \(3 of 3\)/);
@@ -51,7 +52,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     } finally {
       await worker.stop();
     }
-    const [{ n }] = await db.sql`select count(*)::int as n from sentences
+    const [{ n }] = await db.sql`select count(*)::int as n from scene_states
       where project_id = ${projectId} and image_status = 'done' and video_status = 'done'`;
     assert.equal(n, 5);
     await assertInvariants(db.sql, { quiescent: true });
@@ -59,7 +60,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     // An active run whose parts were all settled behind its back is closed.
     const second = await startRun(db.sql, projectId, { maxAttempts: 3 });
     await db.sql`select graphile_worker.remove_job(${`image:${ids[1]}`})`;
-    await db.sql`update sentences set image_status = 'failed', image_error = 'gone' where id = ${ids[1]}`;
+    await setPart(db.sql, ids[1], "image", { status: "failed", error: "gone" });
     const closing = await reconcile(db.sql, settings);
     assert.equal(closing.completedRuns, 1);
     const [closed] = await db.sql`select status from scene_runs where id = ${second.run.id}`;
@@ -76,7 +77,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
 Deno.test("a dead worker's heartbeat: its locks are released within the threshold, a live worker's never", async () => {
   const db = await freshDatabase("engine_heartbeat");
   try {
-    const { unlockDeadWorkers, beat } = await import("../core/engine/recovery.ts");
+    const { unlockDeadWorkers, beat } = await import("../core/engine/heartbeats.ts");
     const { projectId } = await makeProject(db.sql, 2);
     await startRun(db.sql, projectId, { maxAttempts: 3 });
     // Two pools each "hold" a job: one beats, one went silent a minute ago.
@@ -108,7 +109,7 @@ Deno.test("a dead worker's heartbeat: its locks are released within the threshol
 Deno.test("a crashed worker of this machine is released after two missed beats, not the whole threshold", async () => {
   const db = await freshDatabase("engine_local_dead");
   try {
-    const { unlockDeadWorkers } = await import("../core/engine/recovery.ts");
+    const { unlockDeadWorkers } = await import("../core/engine/heartbeats.ts");
     const { projectId } = await makeProject(db.sql, 3);
     await startRun(db.sql, projectId, { maxAttempts: 3 });
     // A process that ran here and is gone, and one that still runs here.

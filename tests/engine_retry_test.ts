@@ -43,7 +43,9 @@ Deno.test("[fail] fails at once with its message, no video follows a failed imag
     ]]);
     assert.match(run.failed[0].error, /\[fail\] marker/);
     assert.equal(run.failed[0].text, "Scene 2 shows the lighthouse at night.");
-    const parts = await db.sql`select image_status, image_attempts, video_status from sentences where id = ${ids[1]}`;
+    const parts = await db.sql`select image_status, image_attempts, video_status from scene_states where id = ${
+      ids[1]
+    }`;
     assert.deepEqual(
       parts[0],
       { image_status: "failed", image_attempts: 1, video_status: "idle" },
@@ -59,7 +61,7 @@ Deno.test("[fail] fails at once with its message, no video follows a failed imag
     const snapshot = async () =>
       JSON.stringify([
         await db.sql`select * from scene_runs order by id`,
-        await db.sql`select id, image_status, video_status from sentences order by id`,
+        await db.sql`select id, image_status, video_status from scene_states order by id`,
         await db.sql`select count(*)::int from events`,
         await db.sql`select count(*)::int from graphile_worker.jobs`,
       ]);
@@ -75,7 +77,7 @@ Deno.test("[fail] fails at once with its message, no video follows a failed imag
       json({ sentenceIds: [ids[0]] }),
     );
     assert.equal(notFailed.status, 409);
-    assert.match((await notFailed.json()).error, /no failed image or video to retry/);
+    assert.match((await notFailed.json()).error, /no failed image, video or narration to retry/);
     const badBody = await app.request(
       `/api/v1/projects/${projectId}/retry-failed-scenes`,
       json({ sentenceIds: "all" }),
@@ -107,7 +109,7 @@ Deno.test("[fail] fails at once with its message, no video follows a failed imag
     const restRun = (await rest.json()).run;
     assert.deepEqual([restRun.totalScenes, restRun.images.total], [1, 0]);
     assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
-    const [{ n }] = await db.sql`select count(*)::int as n from sentences
+    const [{ n }] = await db.sql`select count(*)::int as n from scene_states
       where project_id = ${projectId} and (image_status <> 'done' or video_status <> 'done')`;
     assert.equal(n, 0);
     const nothing = await app.request(`/api/v1/projects/${projectId}/retry-failed-scenes`, { method: "POST" });
@@ -161,7 +163,7 @@ Deno.test("[flaky] succeeds on attempt 2 by itself; transient errors stop after 
     assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
 
     const rows = await db.sql`select id, image_status, image_attempts, image_error, video_status, video_prompt
-      from sentences where project_id = ${projectId} order by id`;
+      from scene_states where project_id = ${projectId} order by id`;
     // [flaky]: failed once (transient), retried after the backoff, done; its video prompt has no marker.
     assert.deepEqual(
       [rows[0].image_status, rows[0].image_attempts, rows[0].image_error, rows[0].video_status],
@@ -177,12 +179,14 @@ Deno.test("[flaky] succeeds on attempt 2 by itself; transient errors stop after 
     assert.deepEqual([rows[2].image_status, rows[2].image_attempts], ["failed", 3]);
     assert.match(rows[2].image_error, /^The image could not be generated because of an unexpected error: Cannot read/);
 
-    // Between attempts the scene showed queued with the error, and the attempt count grew.
-    const history = await db.sql<{ data: { status: string; attempts: number; error: string | null } }[]>`
+    // Between attempts the scene showed queued with the error, retrying at a given time, and the
+    // attempt count grew. (The first "queued" came with the run's one event for all scenes.)
+    const history = await db.sql<
+      { data: { status: string; attempts: number; error: string | null; phase: string | null; retryAt: string } }[]
+    >`
       select data from events where type = 'scene.updated' and (data->>'sentenceId')::int = ${ids[1]}
         and data->>'part' = 'image' order by id`;
     assert.deepEqual(history.map((e) => `${e.data.status}/${e.data.attempts}`), [
-      "queued/0",
       "running/1",
       "queued/1",
       "running/2",
@@ -190,7 +194,11 @@ Deno.test("[flaky] succeeds on attempt 2 by itself; transient errors stop after 
       "running/3",
       "failed/3",
     ]);
-    assert.match(history[2].data.error!, /refused the connection/);
+    assert.match(history[1].data.error!, /refused the connection/);
+    for (const retry of [history[1], history[3]]) {
+      assert.equal(retry.data.phase, "retrying");
+      assert.ok(Date.parse(retry.data.retryAt) > 0, "a retry says when it is due");
+    }
     await assertInvariants(db.sql, { quiescent: true });
   } finally {
     await worker.stop();

@@ -13,6 +13,8 @@ import {
   testConfig,
   waitForRunEnd,
 } from "./helpers/worker.ts";
+import { sceneSteps } from "./helpers/live.ts";
+import { setPart } from "./helpers/parts.ts";
 
 const post = (app: ReturnType<typeof createApp>, path: string) => app.request(path, { method: "POST" });
 
@@ -69,8 +71,7 @@ Deno.test("a whole run: every scene done, chain order in events, one job per que
     assert.equal((events.at(-1)!.data as { failedScenes: number }).failedScenes, 0);
     assert.equal(events.filter((e) => e.type === "run.completed").length, 1);
     for (const id of sentenceIds) {
-      const mine = events.filter((e) => e.type === "scene.updated" && e.data.sentenceId === id)
-        .map((e) => `${e.data.part}:${e.data.status}`);
+      const mine = sceneSteps(events, id);
       assert.deepEqual(mine, [
         "image:queued",
         "image:running",
@@ -119,16 +120,14 @@ Deno.test("scenes already done are left alone; a 9:16 project gets portrait medi
     const { projectId, sentenceIds } = await makeProject(db.sql, 4, { aspectRatio: "9:16" });
     assert.equal((await post(app, `/api/v1/projects/${projectId}/generate-scenes`)).status, 202);
     assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
-    const [first] = await db.sql`select image_path from sentences where id = ${sentenceIds[0]}`;
+    const [first] = await db.sql`select image_path from scene_states where id = ${sentenceIds[0]}`;
     const png = await Deno.readFile(join(mediaRoot(config.dataDir), first.image_path));
     assert.deepEqual(readPngSize(png), { width: 720, height: 1280 });
 
     // Sentence 2 loses its video, sentence 3 its image (and so its clip must be remade too).
-    await db.sql`update sentences set video_status = 'failed', video_path = null, video_error = 'x' where id = ${
-      sentenceIds[1]
-    }`;
-    await db.sql`update sentences set image_status = 'idle', image_path = null where id = ${sentenceIds[2]}`;
-    const before = await db.sql`select id, image_path, video_path, image_updated_at, video_updated_at from sentences
+    await setPart(db.sql, sentenceIds[1], "video", { status: "failed", path: null, error: "x" });
+    await setPart(db.sql, sentenceIds[2], "image", { status: "idle", path: null });
+    const before = await db.sql`select id, image_path, video_path, image_updated_at, video_updated_at from scene_states
       where id in (${sentenceIds[0]}, ${sentenceIds[3]}) order by id`;
 
     const res = await post(app, `/api/v1/projects/${projectId}/generate-scenes`);
@@ -139,10 +138,10 @@ Deno.test("scenes already done are left alone; a 9:16 project gets portrait medi
     assert.deepEqual(run.videos, { done: 0, total: 2 });
     assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
 
-    const after = await db.sql`select id, image_path, video_path, image_updated_at, video_updated_at from sentences
+    const after = await db.sql`select id, image_path, video_path, image_updated_at, video_updated_at from scene_states
       where id in (${sentenceIds[0]}, ${sentenceIds[3]}) order by id`;
     assert.deepEqual(after, before, "done scenes untouched");
-    const redone = await db.sql`select image_status, video_status, video_attempts from sentences where id in (${
+    const redone = await db.sql`select image_status, video_status, video_attempts from scene_states where id in (${
       sentenceIds[1]
     }, ${sentenceIds[2]})`;
     assert.ok(redone.every((r) => r.image_status === "done" && r.video_status === "done"));

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { StudioEvent } from "../core/types.ts";
 import { freshDatabase } from "./helpers/db.ts";
-import { startWeb } from "./helpers/live.ts";
+import { sceneSteps, startWeb } from "./helpers/live.ts";
 import { SseClient } from "./helpers/sse.ts";
 import {
   makeProject,
@@ -43,9 +43,7 @@ function assertRunStory(events: StudioEvent[], sentenceIds: number[]) {
   }
   assert.equal(finished, sentenceIds.length);
   for (const id of sentenceIds) {
-    const steps = events
-      .filter((e) => e.type === "scene.updated" && e.data.sentenceId === id && e.data.progress === undefined)
-      .map((e) => `${e.data.part}:${e.data.status}`);
+    const steps = sceneSteps(events, id);
     assert.deepEqual(steps, [
       "image:queued",
       "image:running",

@@ -7,6 +7,7 @@ import { createProject } from "../core/domain/projects.ts";
 import { cancelRun, startRun } from "../core/engine/runs.ts";
 import { eventCursor } from "../core/live/cursor.ts";
 import { testApp } from "./helpers/app.ts";
+import { setPart } from "./helpers/parts.ts";
 
 function islandProps(html: string): unknown[] {
   const json = /<script type="application\/json" id="__scene_islands">(.*?)<\/script>/s.exec(html)?.[1];
@@ -43,17 +44,18 @@ Deno.test("storyboard page", async (t) => {
     });
 
     await t.step("notices follow the data: audio ready and written prompts are not counted", async () => {
-      await h.db.sql`update sentences set audio_status = 'ready', audio_url = '/media/a.mp3' where id = ${ids[0]}`;
+      await setPart(h.db.sql, ids[0], "audio", { status: "done", path: "projects/1/a.m4a" });
       await h.db.sql`update sentences set video_prompt = 'Slow push-in.' where id = any(${ids.slice(0, 4)}::int[])`;
       const html = await page();
       assert.match(html, /4 sentences have no narration audio yet/);
       assert.match(html, /1 scene has\s+no video prompt yet/);
-      await h.db.sql`update sentences set audio_status = 'ready', audio_url = '/media/a.mp3'`;
+      for (const id of ids) await setPart(h.db.sql, id, "audio", { status: "done", path: "projects/1/a.m4a" });
       await h.db.sql`update sentences set video_prompt = 'Slow push-in.'`;
       const none = await page();
       assert.doesNotMatch(none, /no narration audio yet/);
       assert.doesNotMatch(none, /no video prompt yet/);
-      await h.db.sql`update sentences set audio_status = 'none', audio_url = null, video_prompt = ''`;
+      await h.db.sql`update scene_parts set status = 'idle', take_id = null where kind = 'audio'`;
+      await h.db.sql`update sentences set video_prompt = ''`;
     });
 
     await t.step("mid-run (reload): the label, bar, counts and queued cards come from the database", async () => {
@@ -82,9 +84,7 @@ Deno.test("storyboard page", async (t) => {
     });
 
     await t.step("failures: the toolbar offers the details, the card shows the message", async () => {
-      await h.db.sql`
-        update sentences set image_status = 'failed', image_error = 'The model file is missing.'
-        where id = ${ids[1]}`;
+      await setPart(h.db.sql, ids[1], "image", { status: "failed", error: "The model file is missing." });
       const html = await page();
       assert.match(html, /1 failed — details/);
       assert.match(html, /<strong>Image failed:<\/strong> The model file is missing\./);

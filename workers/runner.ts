@@ -10,18 +10,20 @@
  * - Cancel: a LISTEN on CANCEL_CHANNEL turns a cancelled run id into abort() on the
  *   AbortController of each job of that run running here (re-checked on every reconnect).
  * - Crash recovery: a heartbeat row per pool; each tick releases the jobs of dead pools and, now and
- *   then, reconciles scene states with the jobs table (also at start-up). See ./recovery.ts.
+ *   then, reconciles scene states with the jobs table (also at start-up). See core/engine/recovery.ts.
  * - Shutdown ({@link StudioWorker.stop}): take no new jobs, give running ones SHUTDOWN_GRACE_MS,
  *   then abort them (their parts are queued again under fresh jobs), and leave nothing locked.
  */
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
-import type { Config } from "../config.ts";
+import { type Config, generationServers } from "../config.ts";
+import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts";
 import type { Sql } from "../core/db/client.ts";
-import { CANCEL_CHANNEL } from "../core/engine/parts.ts";
+import { CANCEL_CHANNEL } from "../core/engine/jobs.ts";
+import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { createProvider } from "../providers/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
-import { beat, reconcile, type ReconcileReport, removeHeartbeat, unlockDeadWorkers } from "../core/engine/recovery.ts";
+import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";
@@ -56,6 +58,8 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     video: createProvider(config.videoProvider, providerOptions(config)),
   };
   const settings = { maxAttempts: config.maxAttempts };
+  const servers = generationServers(config);
+  const imagesFirst = resolveImagesFirst(config.sceneOrder, servers.image, servers.video);
   const jobs = new RunningJobs();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let stopping = false;
@@ -64,7 +68,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   const ctx: TaskContext = {
     sql,
     dataDir: config.dataDir,
-    maxAttempts: config.maxAttempts,
+    settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
     providers,
     jobs,

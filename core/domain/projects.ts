@@ -3,6 +3,7 @@
  * routes and tasks call these with a postgres.js client.
  */
 import type { Sql, Tx } from "../db/client.ts";
+import { type PartStateRow, toPartView } from "../engine/parts.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { splitScript } from "./script_import.ts";
@@ -95,7 +96,9 @@ export async function getProject(sql: Sql, projectId: number): Promise<ProjectVi
   const sectionRows = await sql<{ id: number; position: number; title: string | null }[]>`
     select id, position, title from sections where project_id = ${projectId} order by position`;
   const sentenceRows = await sql<SentenceRow[]>`
-    select s.* from sentences s join sections sec on sec.id = s.section_id
+    select s.id, s.project_id, s.section_id, s.position, s.text, s.image_prompt, s.video_prompt,
+      ${partsJson(sql)} as parts
+    from sentences s join sections sec on sec.id = s.section_id
     where s.project_id = ${projectId}
     order by sec.position, s.position`;
   const sections = new Map<number, SectionView>(
@@ -111,20 +114,23 @@ export async function updateSentencePrompts(
   sentenceId: number,
   changes: { imagePrompt?: string; videoPrompt?: string },
 ): Promise<SentenceView> {
-  const [row] = await sql<SentenceRow[]>`
+  const [updated] = await sql`
     update sentences set
       image_prompt = coalesce(${changes.imagePrompt ?? null}::text, image_prompt),
       video_prompt = coalesce(${changes.videoPrompt ?? null}::text, video_prompt),
       updated_at = now()
     where id = ${sentenceId}
-    returning *`;
-  if (!row) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
-  return toSentence(row, await sentenceNumber(sql, row));
+    returning id`;
+  if (!updated) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
+  return await getSentence(sql, sentenceId);
 }
 
 /** Reads one sentence as the API shows it. */
 export async function getSentence(sql: Sql, sentenceId: number): Promise<SentenceView> {
-  const [row] = await sql<SentenceRow[]>`select * from sentences where id = ${sentenceId}`;
+  const [row] = await sql<SentenceRow[]>`
+    select s.id, s.project_id, s.section_id, s.position, s.text, s.image_prompt, s.video_prompt,
+      ${partsJson(sql)} as parts
+    from sentences s where s.id = ${sentenceId}`;
   if (!row) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
   return toSentence(row, await sentenceNumber(sql, row));
 }
@@ -138,22 +144,26 @@ async function sentenceNumber(sql: Sql, row: SentenceRow): Promise<number> {
   return n;
 }
 
-/** The URL a stored media path is served at. */
-export function mediaUrl(path: string | null): string | null {
-  return path === null ? null : `/media/${path.split("/").map(encodeURIComponent).join("/")}`;
+/**
+ * SQL: the three parts of sentence `s` as one JSON array of part_states rows (one query for a
+ * whole storyboard, however many scenes).
+ */
+function partsJson(sql: Sql) {
+  return sql`(select json_agg(ps) from part_states ps where ps.sentence_id = s.id)`;
 }
 
 interface ProjectRow {
   id: number;
   title: string;
   aspect_ratio: AspectRatio;
+  clip_seconds: number;
   created_at: Date;
   updated_at: Date;
   section_count: number;
   sentence_count: number;
 }
 
-/** A row of the sentences table as postgres.js returns it. */
+/** A sentence with its parts' states, as the queries above return it. */
 export interface SentenceRow {
   id: number;
   project_id: number;
@@ -162,20 +172,12 @@ export interface SentenceRow {
   text: string;
   image_prompt: string;
   video_prompt: string;
-  audio_status: "none" | "ready";
-  audio_url: string | null;
-  image_status: SentenceView["image"]["status"];
-  image_path: string | null;
-  image_error: string | null;
-  image_attempts: number;
-  image_run_id: number | null;
-  image_updated_at: Date;
-  video_status: SentenceView["video"]["status"];
-  video_path: string | null;
-  video_error: string | null;
-  video_attempts: number;
-  video_run_id: number | null;
-  video_updated_at: Date;
+  /** part_states rows as JSON (dates are strings there). */
+  parts: (Omit<PartStateRow, "updated_at" | "retry_at" | "take_created_at"> & {
+    updated_at: string;
+    retry_at: string | null;
+    take_created_at: string | null;
+  })[];
 }
 
 function toSummary(row: ProjectRow): ProjectSummary {
@@ -183,6 +185,7 @@ function toSummary(row: ProjectRow): ProjectSummary {
     id: row.id,
     title: row.title,
     aspectRatio: row.aspect_ratio,
+    clipSeconds: row.clip_seconds,
     sectionCount: row.section_count,
     sentenceCount: row.sentence_count,
     createdAt: row.created_at.toISOString(),
@@ -192,6 +195,15 @@ function toSummary(row: ProjectRow): ProjectSummary {
 
 /** Shapes a sentence row for the API; `number` is its 1-based place in the project. */
 export function toSentence(row: SentenceRow, number: number): SentenceView {
+  const parts = new Map(row.parts.map((p) => [
+    p.kind,
+    toPartView({
+      ...p,
+      updated_at: new Date(p.updated_at),
+      retry_at: p.retry_at === null ? null : new Date(p.retry_at),
+      take_created_at: p.take_created_at === null ? null : new Date(p.take_created_at),
+    }),
+  ]));
   return {
     id: row.id,
     projectId: row.project_id,
@@ -200,20 +212,8 @@ export function toSentence(row: SentenceRow, number: number): SentenceView {
     text: row.text,
     imagePrompt: row.image_prompt,
     videoPrompt: row.video_prompt,
-    audio: { status: row.audio_status, url: row.audio_url },
-    image: {
-      status: row.image_status,
-      url: mediaUrl(row.image_path),
-      error: row.image_error,
-      attempts: row.image_attempts,
-      updatedAt: row.image_updated_at.toISOString(),
-    },
-    video: {
-      status: row.video_status,
-      url: mediaUrl(row.video_path),
-      error: row.video_error,
-      attempts: row.video_attempts,
-      updatedAt: row.video_updated_at.toISOString(),
-    },
+    image: parts.get("image")!,
+    video: parts.get("video")!,
+    audio: parts.get("audio")!,
   };
 }

@@ -1,13 +1,15 @@
 /**
- * A run's counts, derived from the scene parts it owns (sentences.image_run_id / video_run_id):
- * never kept by hand, so they cannot drift. {@link afterPartChange} is what every state change of
- * a run calls last: it writes the counts onto scene_runs (for admins' plain SQL), emits
- * `run.progress`, and ends the run as `completed` (with `run.completed`) when nothing of it is left
- * queued or running.
+ * A run's counts, derived from the scene parts it owns (scene_parts.run_id): never kept by hand, so
+ * they cannot drift. {@link afterPartChange} is what every state change of a run calls last: it
+ * releases the run's held videos once its images are through, writes the counts onto scene_runs
+ * (for admins' plain SQL), emits `run.progress`, and ends the run as `completed` (with
+ * `run.completed`) when nothing of it is left queued or running.
  */
 import type { Sql, Tx } from "../db/client.ts";
 import { appendEvents, type PendingEvent } from "../live/events.ts";
 import type { FailedScene, PartName, RunStatus, RunSummary } from "../types.ts";
+import { releaseHeldJobs } from "./jobs.ts";
+import { updatePartsWithEvents } from "./parts.ts";
 
 /** Failed scenes listed in events (the count is always exact; GET …/scene-run lists them all). */
 export const EVENT_FAILED_LIMIT = 100;
@@ -35,15 +37,24 @@ interface CountsRow {
   cancelled: number;
   images_total: number;
   images_done: number;
+  videos_total: number;
   videos_done: number;
+  audio_total: number;
+  audio_done: number;
+  held: number;
+  images_live: number;
 }
 
-/** The summary plus the transaction's now() (the timestamp a run ended in this transaction gets). */
+/**
+ * The summary plus the transaction's now() (the timestamp a run ended in this transaction gets).
+ * Counted per scene: a scene is finished when none of its parts in this run is queued or running,
+ * failed when one of them failed, cancelled when one was cancelled and none failed.
+ */
 async function summaryWithClock(
   sql: Sql | Tx,
   runId: number,
   options: { failedLimit?: number },
-): Promise<{ summary: RunSummary; now: Date } | null> {
+): Promise<{ summary: RunSummary; now: Date; held: number; imagesLive: number } | null> {
   const [c] = await sql<CountsRow[]>`
     select r.id, r.project_id, r.status, r.started_at, r.finished_at, r.cancelled_at, now() as now, c.*
     from scene_runs r, (
@@ -52,28 +63,38 @@ async function summaryWithClock(
         count(*) filter (where not live)::int as finished,
         count(*) filter (where not live and failed)::int as failed,
         count(*) filter (where not live and not failed and cancelled)::int as cancelled,
-        count(*) filter (where in_image)::int as images_total,
-        count(*) filter (where in_image and image_status = 'done')::int as images_done,
-        count(*) filter (where in_video and video_status = 'done')::int as videos_done
+        count(*) filter (where has_image)::int as images_total,
+        count(*) filter (where image_done)::int as images_done,
+        count(*) filter (where has_image or has_video)::int as videos_total,
+        count(*) filter (where video_done)::int as videos_done,
+        count(*) filter (where has_audio)::int as audio_total,
+        count(*) filter (where audio_done)::int as audio_done,
+        coalesce(sum(held), 0)::int as held,
+        count(*) filter (where image_live)::int as images_live
       from (
-        select image_status, video_status, in_image, in_video,
-          (in_image and image_status in ('queued', 'running')) or (in_video and video_status in ('queued', 'running')) as live,
-          (in_image and image_status = 'failed') or (in_video and video_status = 'failed') as failed,
-          (in_image and image_status = 'cancelled') or (in_video and video_status = 'cancelled') as cancelled
-        from (
-          select s.image_status, s.video_status,
-            coalesce(s.image_run_id = ${runId}, false) as in_image,
-            coalesce(s.video_run_id = ${runId}, false) as in_video
-          from sentences s
-          where s.image_run_id = ${runId} or s.video_run_id = ${runId}
-        ) owned
-      ) parts
+        select p.sentence_id,
+          bool_or(p.status in ('queued', 'running')) as live,
+          bool_or(p.status = 'failed') as failed,
+          bool_or(p.status = 'cancelled') as cancelled,
+          bool_or(p.kind = 'image') as has_image,
+          bool_or(p.kind = 'image' and p.status = 'done') as image_done,
+          bool_or(p.kind = 'image' and p.status in ('queued', 'running')) as image_live,
+          bool_or(p.kind = 'video') as has_video,
+          bool_or(p.kind = 'video' and p.status = 'done') as video_done,
+          bool_or(p.kind = 'audio') as has_audio,
+          bool_or(p.kind = 'audio' and p.status = 'done') as audio_done,
+          count(*) filter (where p.phase = 'held') as held
+        from scene_parts p where p.run_id = ${runId}
+        group by p.sentence_id
+      ) scenes
     ) c
     where r.id = ${runId}`;
   if (!c) return null;
   const failed = c.failed > 0 ? await failedScenes(sql, c.project_id, runId, options.failedLimit) : [];
   return {
     now: c.now,
+    held: c.held,
+    imagesLive: c.images_live,
     summary: {
       id: c.id,
       projectId: c.project_id,
@@ -86,8 +107,8 @@ async function summaryWithClock(
       failedScenes: c.failed,
       cancelledScenes: c.cancelled,
       images: { done: c.images_done, total: c.images_total },
-      // Every scene a run touches ends with a video when all goes well (an image is followed by its clip).
-      videos: { done: c.videos_done, total: c.total },
+      videos: { done: c.videos_done, total: c.videos_total },
+      audio: { done: c.audio_done, total: c.audio_total },
       failed,
     },
   };
@@ -97,19 +118,14 @@ async function summaryWithClock(
 async function failedScenes(sql: Sql | Tx, projectId: number, runId: number, limit?: number): Promise<FailedScene[]> {
   const rows = await sql<{ id: number; number: number; text: string; part: PartName; error: string | null }[]>`
     with numbered as (
-      select s.id, row_number() over (order by sec.position, s.position)::int as number
+      select s.id, s.text, row_number() over (order by sec.position, s.position)::int as number
       from sentences s join sections sec on sec.id = s.section_id
       where s.project_id = ${projectId}
-    ), failed as (
-      select s.id, s.text, 'image' as part, s.image_error as error
-      from sentences s where s.image_run_id = ${runId} and s.image_status = 'failed'
-      union all
-      select s.id, s.text, 'video' as part, s.video_error as error
-      from sentences s where s.video_run_id = ${runId} and s.video_status = 'failed'
     )
-    select f.id, n.number, f.text, f.part, f.error
-    from failed f join numbered n on n.id = f.id
-    order by n.number, f.part
+    select n.id, n.number, n.text, p.kind as part, p.error
+    from scene_parts p join numbered n on n.id = p.sentence_id
+    where p.run_id = ${runId} and p.status = 'failed'
+    order by n.number, array_position(array['image', 'video', 'audio'], p.kind)
     limit ${limit ?? null}`;
   return rows.map((r) => ({
     sentenceId: r.id,
@@ -120,14 +136,13 @@ async function failedScenes(sql: Sql | Tx, projectId: number, runId: number, lim
   }));
 }
 
-/** An event to append, in order. */
 /**
  * Call after changing scene parts of run `runId` (inside the transaction that holds the project
- * lock): ends the run as `completed` when nothing is left in flight, stores the counts on
- * scene_runs, and appends `run.progress` (and `run.completed`) after the caller's own events.
- * `writes` are the caller's statements still in flight: the summary query is pipelined behind them
- * (Postgres runs them in order, so it sees their effects), and `before` is read once they are
- * done. Two round trips. Returns the summary.
+ * lock): releases the run's held videos when none of its images is left in flight, ends the run as
+ * `completed` when nothing is left in flight, stores the counts on scene_runs, and appends
+ * `run.progress` (and `run.completed`) after the caller's own events. `writes` are the caller's
+ * statements still in flight: the summary query is pipelined behind them (Postgres runs them in
+ * order, so it sees their effects). Returns the summary.
  */
 export async function afterPartChange(
   tx: Tx,
@@ -135,11 +150,15 @@ export async function afterPartChange(
   before: PendingEvent[] = [],
   writes: Promise<unknown>[] = [],
 ): Promise<RunSummary> {
-  const [{ summary, now }] = await Promise.all([
+  let [{ summary, now, held, imagesLive }] = await Promise.all([
     summaryWithClock(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }).then((s) => s!),
     ...writes,
   ]);
   const events = [...before];
+  if (held > 0 && imagesLive === 0) {
+    events.push(...await releaseHeldVideos(tx, runId));
+    ({ summary, now } = (await summaryWithClock(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }))!);
+  }
   const completing = summary.status === "active" && summary.finishedScenes === summary.totalScenes;
   if (completing) {
     summary.status = "completed";
@@ -156,6 +175,21 @@ export async function afterPartChange(
     appendEvents(tx, summary.projectId, runId, events),
   ]);
   return summary;
+}
+
+/**
+ * The run's images are through: its held videos start now, in scene order (their jobs were
+ * enqueued far in the future when they were queued; see core/engine/jobs.ts HELD_RUN_AT).
+ */
+async function releaseHeldVideos(tx: Tx, runId: number) {
+  const held = await tx<{ sentence_id: number }[]>`
+    select p.sentence_id from scene_parts p
+    join sentences s on s.id = p.sentence_id join sections sec on sec.id = s.section_id
+    where p.run_id = ${runId} and p.phase = 'held'
+    order by sec.position, s.position`;
+  const parts = held.map((h) => ({ part: "video" as const, sentenceId: h.sentence_id }));
+  await releaseHeldJobs(tx, parts);
+  return await updatePartsWithEvents(tx, parts, { status: "queued", phase: null });
 }
 
 /** A summary as event data. */

@@ -1,30 +1,26 @@
 /**
- * Bulk scene generation runs: start, cancel, retry the failures, and read a run's summary. Each
+ * Bulk generation runs: start, cancel, retry the failures, and read a run's summary. Each
  * operation is one transaction that first locks the project row, so double clicks, several tabs or
  * many concurrent requests are applied one after the other: there is never a second active run
  * (also enforced by the unique index scene_runs_one_active) nor a second job for a scene part.
  * Jobs are enqueued in the same transaction as the state change: no job without its queued part,
- * no queued part without its job.
+ * no queued part without its job. A run's state changes are written as one `scenes.updated` event
+ * per part kind, so starting or cancelling a 20,000-scene run writes a handful of event rows.
  */
 import type { Sql, Tx } from "../db/client.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
-import { appendEvents, type PendingEvent } from "../live/events.ts";
-import { afterPartChange, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
-import {
-  CANCEL_CHANNEL,
-  enqueuePartJobs,
-  jobKey,
-  lockProject,
-  type PartChanges,
-  type PartJob,
-  setParts,
-} from "./parts.ts";
+import { appendEvents } from "../live/events.ts";
 import type { PartName, RunSummary } from "../types.ts";
+import { CANCEL_CHANNEL, enqueuePartJobs, HELD_RUN_AT, type PartJob, removePartJobs } from "./jobs.ts";
+import { lockProject, type PartChanges, updatePartsWithEvents } from "./parts.ts";
+import { afterPartChange, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
 
 /** Settings the run operations need from the configuration. */
 export interface RunSettings {
   /** Tries per scene part (MAX_ATTEMPTS). */
   maxAttempts: number;
+  /** A run on one GPU server makes all its images first, then its videos (SCENE_ORDER). */
+  imagesFirst?: boolean;
 }
 
 /** The result of starting (or retrying into) a run. */
@@ -35,19 +31,44 @@ export interface StartedRun {
 }
 
 /**
- * Starts generating every missing image and video of a project: an image job for each sentence
- * without a finished image, a video job for each sentence with an image but no finished video.
- * Returns the active run instead when there is one. NotFoundError for an unknown project,
- * ConflictError when the project has no sentences or nothing is missing.
+ * Which scenes Generate All covers: `missing` parts (the default), parts whose take is out of date
+ * (`changed`), or `all` of them again.
  */
-export async function startRun(sql: Sql, projectId: number, settings: RunSettings): Promise<StartedRun> {
+export type GenerateScope = "missing" | "changed" | "all";
+
+/** A part to queue, and whether a queued image is followed by its video. */
+interface QueuedPart {
+  part: PartName;
+  sentenceId: number;
+  chain?: boolean;
+}
+
+/**
+ * Starts generating the images and videos of a project: for `missing`, an image (then its video)
+ * for each scene without a finished image and a video for each scene with an image but no finished
+ * video; for `changed`, the same for out-of-date images and videos; for `all`, every scene's image
+ * and video. Returns the active run instead when there is one. NotFoundError for an unknown
+ * project, ConflictError when the project has no sentences or nothing is left to do.
+ */
+export async function startRun(
+  sql: Sql,
+  projectId: number,
+  settings: RunSettings,
+  scope: GenerateScope = "missing",
+): Promise<StartedRun> {
   return await sql.begin(async (tx) => {
     await lockOrThrow(tx, projectId);
     const active = await activeRunId(tx, projectId);
     if (active !== null) return { run: (await runSummary(tx, active))!, created: false };
-    const rows = await tx<{ id: number; image_status: string; video_status: string }[]>`
-      select s.id, s.image_status, s.video_status
-      from sentences s join sections sec on sec.id = s.section_id
+    const rows = await tx<
+      { id: number; image_status: string; image_outdated: boolean; video_status: string; video_outdated: boolean }[]
+    >`
+      select s.id, i.status as image_status, i.outdated as image_outdated,
+        v.status as video_status, v.outdated as video_outdated
+      from sentences s
+      join sections sec on sec.id = s.section_id
+      join part_states i on i.sentence_id = s.id and i.kind = 'image'
+      join part_states v on v.sentence_id = s.id and v.kind = 'video'
       where s.project_id = ${projectId}
       order by sec.position, s.position`;
     if (rows.length === 0) {
@@ -55,18 +76,58 @@ export async function startRun(sql: Sql, projectId: number, settings: RunSetting
         "This project has no sentences, so there are no scenes to generate. Add a script with at least one sentence first.",
       );
     }
-    const parts: { part: PartName; sentenceId: number }[] = [];
+    const parts: QueuedPart[] = [];
     for (const r of rows) {
-      if (r.image_status !== "done") parts.push({ part: "image", sentenceId: r.id });
-      else if (r.video_status !== "done") parts.push({ part: "video", sentenceId: r.id });
+      const image = scope === "all" || (scope === "missing" ? r.image_status !== "done" : r.image_outdated);
+      const video = scope === "missing" ? r.video_status !== "done" : r.video_outdated;
+      if (image) parts.push({ part: "image", sentenceId: r.id, chain: true });
+      else if (video) parts.push({ part: "video", sentenceId: r.id });
     }
     if (parts.length === 0) {
       throw new ConflictError(
-        "Every scene of this project already has its image and video: there is nothing to generate.",
+        scope === "changed"
+          ? "No scene's image or video is out of date: there is nothing to regenerate."
+          : "Every scene of this project already has its image and video: there is nothing to generate.",
       );
     }
     const runId = await createRun(tx, projectId);
     return { run: await queueParts(tx, runId, parts, settings, true), created: true };
+  });
+}
+
+/**
+ * Makes the given parts of one scene again (a creator's "Regenerate"), joining the project's active
+ * run or starting one. A new image makes the scene's video out of date, so it is made again too
+ * unless `parts` is exactly `["image"]`. Parts already queued or running stay as they are.
+ */
+export async function regenerateScene(
+  sql: Sql,
+  sentenceId: number,
+  parts: PartName[],
+  settings: RunSettings,
+): Promise<StartedRun> {
+  return await sql.begin(async (tx) => {
+    const [scene] = await tx<{ project_id: number }[]>`select project_id from sentences where id = ${sentenceId}`;
+    if (!scene) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
+    await lockOrThrow(tx, scene.project_id);
+    const states = await tx<{ kind: PartName; status: string }[]>`
+      select kind, status from scene_parts where sentence_id = ${sentenceId}`;
+    const live = new Set(states.filter((s) => s.status === "queued" || s.status === "running").map((s) => s.kind));
+    const wanted = new Set(parts);
+    const imageOnly = parts.length === 1 && wanted.has("image");
+    const queued: QueuedPart[] = [];
+    if (wanted.has("image") && !live.has("image")) {
+      queued.push({ part: "image", sentenceId, chain: !imageOnly });
+    } else if (wanted.has("video") && !live.has("video") && !live.has("image")) {
+      queued.push({ part: "video", sentenceId });
+    }
+    if (wanted.has("audio") && !live.has("audio")) queued.push({ part: "audio", sentenceId });
+    if (queued.length === 0) {
+      throw new ConflictError(`Scene ${sentenceId} is already being generated: wait for it or cancel the run.`);
+    }
+    const active = await activeRunId(tx, scene.project_id);
+    const runId = active ?? await createRun(tx, scene.project_id);
+    return { run: await queueParts(tx, runId, queued, settings, active === null), created: active === null };
   });
 }
 
@@ -92,10 +153,8 @@ export async function cancelRun(sql: Sql, projectId: number): Promise<CancelledR
       return { run: latest === null ? null : await runSummary(tx, latest), cancelled: 0 };
     }
     const live = await liveParts(tx, runId);
-    await tx`select graphile_worker.remove_job(k) from unnest(${
-      live.map((p) => jobKey(p.part, p.sentenceId))
-    }::text[]) k`;
-    const events = await partEvents(tx, live, { status: "cancelled", error: null });
+    await removePartJobs(tx, live);
+    const events = await updatePartsWithEvents(tx, live, { status: "cancelled", error: null });
     await tx`
       update scene_runs set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = ${runId}`;
     const summary = await afterPartChange(tx, runId, events);
@@ -106,10 +165,11 @@ export async function cancelRun(sql: Sql, projectId: number): Promise<CancelledR
 }
 
 /**
- * Queues the failed scene parts of a project again — the image where the image failed, else the
- * video — into the active run when there is one, else into a new run. `sentenceIds` limits the
- * retry to those scenes: ids that are not sentences of this project are an InvalidInputError,
- * sentences with nothing failed a ConflictError. With nothing failed at all: ConflictError.
+ * Queues the failed scene parts of a project again — the image where the image failed (its video
+ * follows), else the video, and failed narration — into the active run when there is one, else
+ * into a new run. `sentenceIds` limits the retry to those scenes: ids that are not sentences of
+ * this project are an InvalidInputError, sentences with nothing failed a ConflictError. With
+ * nothing failed at all: ConflictError.
  */
 export async function retryFailed(
   sql: Sql,
@@ -119,11 +179,17 @@ export async function retryFailed(
 ): Promise<StartedRun> {
   return await sql.begin(async (tx) => {
     await lockOrThrow(tx, projectId);
-    const rows = await tx<{ id: number; image_status: string; video_status: string }[]>`
-      select s.id, s.image_status, s.video_status
-      from sentences s join sections sec on sec.id = s.section_id
+    const rows = await tx<{ id: number; image_status: string; video_status: string; audio_status: string }[]>`
+      select s.id,
+        max(p.status) filter (where p.kind = 'image') as image_status,
+        max(p.status) filter (where p.kind = 'video') as video_status,
+        max(p.status) filter (where p.kind = 'audio') as audio_status
+      from sentences s
+      join sections sec on sec.id = s.section_id
+      join scene_parts p on p.sentence_id = s.id
       where s.project_id = ${projectId}
         and (${sentenceIds ?? null}::int[] is null or s.id = any(${sentenceIds ?? null}::int[]))
+      group by s.id, sec.position, s.position
       order by sec.position, s.position`;
     if (sentenceIds) {
       const found = new Set(rows.map((r) => r.id));
@@ -135,16 +201,20 @@ export async function retryFailed(
         );
       }
     }
-    const parts: { part: PartName; sentenceId: number }[] = [];
+    const parts: QueuedPart[] = [];
     const notFailed: number[] = [];
     for (const r of rows) {
-      if (r.image_status === "failed") parts.push({ part: "image", sentenceId: r.id });
+      const before = parts.length;
+      if (r.image_status === "failed") parts.push({ part: "image", sentenceId: r.id, chain: true });
       else if (r.video_status === "failed") parts.push({ part: "video", sentenceId: r.id });
-      else notFailed.push(r.id);
+      if (r.audio_status === "failed") parts.push({ part: "audio", sentenceId: r.id });
+      if (parts.length === before) notFailed.push(r.id);
     }
     if (sentenceIds && notFailed.length) {
       throw new ConflictError(
-        `${sentenceList(notFailed)} ${notFailed.length === 1 ? "has" : "have"} no failed image or video to retry.`,
+        `${sentenceList(notFailed)} ${
+          notFailed.length === 1 ? "has" : "have"
+        } no failed image, video or narration to retry.`,
       );
     }
     if (parts.length === 0) {
@@ -185,15 +255,11 @@ async function latestRunId(tx: Tx | Sql, projectId: number): Promise<number | nu
 /** Scene parts of a run that are queued or running, in scene order. */
 async function liveParts(tx: Tx, runId: number): Promise<{ part: PartName; sentenceId: number }[]> {
   return await tx<{ part: PartName; sentenceId: number }[]>`
-    select p.part, p.sentence_id as "sentenceId"
-    from (
-      select 'image' as part, s.id as sentence_id, s.section_id, s.position from sentences s
-      where s.image_run_id = ${runId} and s.image_status in ('queued', 'running')
-      union all
-      select 'video', s.id, s.section_id, s.position from sentences s
-      where s.video_run_id = ${runId} and s.video_status in ('queued', 'running')
-    ) p join sections sec on sec.id = p.section_id
-    order by sec.position, p.position, p.part`;
+    select p.kind as part, p.sentence_id as "sentenceId"
+    from scene_parts p
+    join sentences s on s.id = p.sentence_id join sections sec on sec.id = s.section_id
+    where p.run_id = ${runId} and p.status in ('queued', 'running')
+    order by sec.position, s.position, array_position(array['image', 'video', 'audio'], p.kind)`;
 }
 
 async function createRun(tx: Tx, projectId: number): Promise<number> {
@@ -201,30 +267,37 @@ async function createRun(tx: Tx, projectId: number): Promise<number> {
   return run.id;
 }
 
-/** Applies `changes` to the parts (one statement per part kind); events in the order of `parts`. */
-async function partEvents(
-  tx: Tx,
-  parts: { part: PartName; sentenceId: number }[],
-  changes: PartChanges,
-): Promise<PendingEvent[]> {
-  const events = new Map<string, PendingEvent>();
-  for (const part of ["image", "video"] as const) {
-    const ids = parts.filter((p) => p.part === part).map((p) => p.sentenceId);
-    for (const event of await setParts(tx, part, ids, changes)) events.set(`${part}:${event.data.sentenceId}`, event);
-  }
-  return parts.map((p) => events.get(`${p.part}:${p.sentenceId}`)).filter((e): e is PendingEvent => !!e);
-}
-
-/** Marks parts queued for `runId`, enqueues their jobs, and writes the events, in scene order. */
+/**
+ * Marks parts queued for `runId`, enqueues their jobs, and writes the events (one per kind and
+ * state). Videos are held while the run has images in flight when the run makes images first.
+ */
 async function queueParts(
   tx: Tx,
   runId: number,
-  parts: { part: PartName; sentenceId: number }[],
+  parts: QueuedPart[],
   settings: RunSettings,
   started: boolean,
 ): Promise<RunSummary> {
-  const events = await partEvents(tx, parts, { status: "queued", runId, error: null, attempts: 0 });
-  const jobs: PartJob[] = parts.map((p) => ({ ...p, runId }));
+  const runHasImages = settings.imagesFirst === true && (parts.some((p) => p.part === "image") ||
+    (await tx`select 1 from scene_parts where run_id = ${runId} and kind = 'image' and status in ('queued', 'running') limit 1`)
+        .length > 0);
+  const held = (p: QueuedPart) => runHasImages && p.part === "video";
+  const base: PartChanges = { status: "queued", runId, error: null, attempts: 0, retryAt: null };
+  const events = [
+    ...await updatePartsWithEvents(tx, parts.filter((p) => !held(p) && !p.chain), {
+      ...base,
+      phase: null,
+      chain: false,
+    }),
+    ...await updatePartsWithEvents(tx, parts.filter((p) => p.chain), { ...base, phase: null, chain: true }),
+    ...await updatePartsWithEvents(tx, parts.filter(held), { ...base, phase: "held", chain: false }),
+  ];
+  const jobs: PartJob[] = parts.map((p) => ({
+    part: p.part,
+    sentenceId: p.sentenceId,
+    runId,
+    runAt: held(p) ? HELD_RUN_AT : undefined,
+  }));
   await enqueuePartJobs(tx, jobs, settings.maxAttempts);
   if (started) {
     const initial = (await runSummary(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }))!;

@@ -20,7 +20,7 @@ export function storyboardNotices(project: ProjectView): StoryboardNotices {
   let failedScenes = 0;
   for (const section of project.sections) {
     for (const s of section.sentences) {
-      if (s.audio.status !== "ready") withoutAudio++;
+      if (s.audio.status !== "done") withoutAudio++;
       if (!s.videoPrompt.trim()) emptyVideoPrompts.push(s.id);
       if (s.image.status === "failed" || s.video.status === "failed") failedScenes++;
     }

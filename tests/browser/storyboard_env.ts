@@ -145,7 +145,7 @@ export async function dbStatuses(
   projectId: number,
 ): Promise<{ id: number; image: string; video: string }[]> {
   const rows = await db.sql<{ id: number; image: string; video: string }[]>`
-    select id, image_status as image, video_status as video from sentences
+    select id, image_status as image, video_status as video from scene_states
     where project_id = ${projectId} order by id`;
   return rows.map((r) => ({ id: r.id, image: r.image, video: r.video }));
 }

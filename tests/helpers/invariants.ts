@@ -26,12 +26,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     await conn`begin isolation level repeatable read read only`;
     const stranded = await conn`
       select p.part, p.sentence_id, p.status, r.status as run_status, j.id as job_id, j.locked_at, j.attempts, j.max_attempts
-      from (
-        select 'image' as part, id as sentence_id, image_run_id as run_id, image_status as status from sentences
-        where image_status in ('queued', 'running')
-        union all
-        select 'video', id, video_run_id, video_status from sentences where video_status in ('queued', 'running')
-      ) p
+      from (select kind as part, sentence_id, run_id, status from scene_parts where status in ('queued', 'running')) p
       left join scene_runs r on r.id = p.run_id
       left join graphile_worker.jobs j on j.key = p.part || ':' || p.sentence_id
       where r.status is distinct from 'active' or j.id is null
@@ -53,18 +48,16 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
 
     const idleActive = await conn`
       select r.id from scene_runs r where r.status = 'active'
-        and not exists (select 1 from sentences s where s.image_run_id = r.id and s.image_status in ('queued', 'running'))
-        and not exists (select 1 from sentences s where s.video_run_id = r.id and s.video_status in ('queued', 'running'))`;
+        and not exists (select 1 from scene_parts p where p.run_id = r.id and p.status in ('queued', 'running'))`;
     for (const r of idleActive) problems.push(`run ${r.id} is active with nothing queued or running`);
 
     const orphans = await conn`
       select j.id, j.key, j.task_identifier, j.locked_at, j.attempts, j.max_attempts
       from graphile_worker.jobs j
-      where j.task_identifier in ('generate_image', 'generate_video')
+      where j.task_identifier in ('generate_image', 'generate_video', 'generate_audio')
         and (j.key is null or not exists (
-          select 1 from sentences s
-          where (j.key = 'image:' || s.id and s.image_status in ('queued', 'running'))
-             or (j.key = 'video:' || s.id and s.video_status in ('queued', 'running'))
+          select 1 from scene_parts p
+          where j.key = p.kind || ':' || p.sentence_id and p.status in ('queued', 'running')
         ))
         -- A running job may have just lost its part to a cancel; it ends by itself.
         and j.locked_at is null`;
@@ -108,7 +101,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     if (options.quiescent) {
       // (Other tasks, like the hourly prune_events, may come and go at any time.)
       const jobs = await conn`select id, task_identifier, key, locked_by from graphile_worker.jobs
-        where task_identifier in ('generate_image', 'generate_video')`;
+        where task_identifier in ('generate_image', 'generate_video', 'generate_audio')`;
       for (const j of jobs) problems.push(`job ${j.id} (${j.task_identifier}, ${j.key}) still exists`);
       const locked = await conn`select queue_name from graphile_worker._private_job_queues where locked_by is not null`;
       for (const q of locked) problems.push(`queue ${q.queue_name} is still locked`);
@@ -125,7 +118,7 @@ async function settle(sql: Sql, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const [{ busy }] = await sql<{ busy: boolean }[]>`
-      select exists (select 1 from graphile_worker.jobs where task_identifier in ('generate_image', 'generate_video'))
+      select exists (select 1 from graphile_worker.jobs where task_identifier in ('generate_image', 'generate_video', 'generate_audio'))
         or exists (select 1 from graphile_worker._private_job_queues where locked_by is not null) as busy`;
     if (!busy) return;
     await new Promise((r) => setTimeout(r, 20));

@@ -114,3 +114,20 @@ export async function eventually(predicate: () => boolean | Promise<boolean>, ti
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * The steps (`"image:queued"`, …) one scene's parts went through, in event order, from both
+ * `scene.updated` (one part) and `scenes.updated` (one change to many scenes) events; progress
+ * reports are left out.
+ */
+export function sceneSteps(events: { type: string; data: Record<string, unknown> }[], sentenceId: number): string[] {
+  const steps: string[] = [];
+  for (const e of events) {
+    if (e.type === "scene.updated" && e.data.sentenceId === sentenceId && e.data.progress === undefined) {
+      steps.push(`${e.data.part}:${e.data.status}`);
+    } else if (e.type === "scenes.updated" && (e.data.sentenceIds as number[]).includes(sentenceId)) {
+      steps.push(`${e.data.part}:${e.data.status}`);
+    }
+  }
+  return steps;
+}

@@ -1,9 +1,9 @@
 /**
  * The worker's task list: graphile-worker task identifier → handler. Add new tasks here (e.g. a
- * periodic clean-up); the generation tasks' identifiers are fixed in core/scene_parts.ts PART_TASKS.
+ * periodic clean-up); the generation tasks' identifiers are fixed in core/engine/jobs.ts PART_TASKS.
  */
 import type { TaskList } from "graphile-worker";
-import { PART_TASKS } from "../../core/engine/parts.ts";
+import { PART_TASKS } from "../../core/engine/jobs.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";

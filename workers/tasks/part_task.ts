@@ -1,41 +1,48 @@
 /**
- * What both generation tasks do, for their part (image or video) of one sentence:
+ * What every generation task does for its part (image, video or narration) of one scene:
  *
  * 1. register an AbortController (cancel NOTIFY and shutdown abort it), then claim the part:
  *    queued → running, only if it still belongs to the job's run and the run is active (else the
  *    job ends at once and graphile-worker deletes it);
- * 2. call the provider with the signal, writing a new file under $STUDIO_DATA_DIR/media;
- * 3. success → done (an image also queues its video, in the same transaction); a transient error
- *    with attempts left → queued again under a new job that waits a backoff; a permanent error, or
- *    the last attempt → failed with the provider's message; aborted → the part is released (queued
- *    again by a shutdown, left cancelled by a cancel).
+ * 2. call the provider with the signal, writing a new file under $STUDIO_DATA_DIR/media, and make
+ *    its thumbnail;
+ * 3. success → done with a new take (an image also queues its video, in the same transaction); a
+ *    transient error with attempts left → queued again under a new job that waits a backoff; a
+ *    permanent error, or the last attempt → failed with the provider's message; aborted → the part
+ *    is released (queued again by a shutdown, left cancelled by a cancel).
  *
  * The task never throws for a provider failure: retries are scheduled by the engine itself, so a
  * job ends (and its queue unlocks) as soon as its attempt is over and no job is left behind
- * half-failed. An exception from the database reaches graphile-worker, which retries the job;
- * reconciliation fails the part if those retries run out.
+ * half-failed. Database errors are retried here for a while (a dropped connection, a restarting
+ * server); one that persists reaches graphile-worker, which retries the job, and reconciliation
+ * puts the part back to queued meanwhile.
  */
 import type { JobHelpers } from "graphile-worker";
 import type { Sql } from "../../core/db/client.ts";
-import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
+import { retryOnConnectionLoss } from "../../core/db/retry.ts";
+import { parsePayload } from "../../core/engine/jobs.ts";
 import {
+  type ClaimedPart,
   claimPart,
   completePart,
   failPart,
-  type PartJobPayload,
   releaseInterruptedPart,
+  reportPhase,
   reportProgress,
-} from "../../core/engine/parts.ts";
+  type TransitionSettings,
+} from "../../core/engine/transitions.ts";
 import type { AspectRatio, PartName } from "../../core/types.ts";
-import { type MediaProvider, ProviderError } from "../../providers/types.ts";
+import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
+import { makeThumbnail, THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
+import { type GeneratedMedia, type MediaProvider, ProviderError } from "../../providers/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 
 /** What the tasks need from the worker that runs them. */
 export interface TaskContext {
   sql: Sql;
   dataDir: string;
-  maxAttempts: number;
   retryBackoffMs: number;
+  settings: TransitionSettings & { imagesFirst: boolean };
   providers: { image: MediaProvider; video: MediaProvider };
   jobs: RunningJobs;
   /** Wakes idle workers after `ms` (a retry waits that long; nothing else would wake them). */
@@ -43,11 +50,10 @@ export interface TaskContext {
   log(line: string): void;
 }
 
-/** Clip length and frame rate of every generated video. */
-export const VIDEO_SECONDS = 4;
+/** Frame rate of clips from providers that do not choose their own. */
 export const VIDEO_FPS = 24;
 
-/** Pixel size of images and videos for a project's aspect ratio. */
+/** Pixel size of images and videos for a project's aspect ratio (providers may round it). */
 export function frameSize(aspectRatio: AspectRatio): { width: number; height: number } {
   return aspectRatio === "9:16" ? { width: 720, height: 1280 } : { width: 1280, height: 720 };
 }
@@ -70,64 +76,111 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
   const controller = ctx.jobs.add(String(job.id), target.runId);
   const onShutdown = () => ctx.jobs.abortAll();
   helpers.abortSignal?.addEventListener("abort", onShutdown);
-  let file: MediaFile | undefined;
+  const files: MediaFile[] = [];
   try {
-    const claim = await claimPart(ctx.sql, { part, ...target, attempt: job.attempts });
+    const claim = await retryOnConnectionLoss(() => claimPart(ctx.sql, { part, ...target, attempt: job.attempts }));
     if (!claim) return;
     const { signal } = controller;
-    let lastProgress = performance.now();
-    const onProgress = (fraction: number) => {
-      const now = performance.now();
-      if (!(fraction > 0 && fraction < 1) || now - lastProgress < PROGRESS_EVERY_MS || signal.aborted) return;
-      lastProgress = now;
-      reportProgress(ctx.sql, claim, fraction).catch(() => {});
-    };
+    const started = performance.now();
+    let made: GeneratedMedia & { thumb: MediaFile | null };
     try {
-      signal.throwIfAborted();
-      file = await newMediaFile(ctx.dataDir, claim);
-      const size = frameSize(claim.aspectRatio);
-      const request = {
-        prompt: claim.prompt,
-        ...size,
-        seed: crypto.getRandomValues(new Uint32Array(1))[0] >>> 1,
-        attempt: claim.attempt,
-        outPath: file.absolute,
-        signal,
-        onProgress,
-      };
-      await abandonAfterAbort(
-        part === "image" ? ctx.providers.image.generateImage(request) : ctx.providers.video.imageToVideo({
-          ...request,
-          image: mediaPath(ctx.dataDir, claim.imagePath!),
-          seconds: VIDEO_SECONDS,
-          fps: VIDEO_FPS,
-        }),
-        signal,
-      );
+      made = await abandonAfterAbort(generate(ctx, claim, signal, files), signal);
     } catch (error) {
-      if (file) await discardMediaFile(file.absolute);
+      await Promise.all(files.map((f) => discardMediaFile(f.absolute)));
       if (signal.aborted) {
-        await releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.maxAttempts, runAt: job.run_at });
+        await retryOnConnectionLoss(() =>
+          releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.settings.maxAttempts, runAt: job.run_at })
+        );
         return;
       }
       const failure = describeFailure(error, part);
       const retryInMs = failure.transient && claim.attempt < job.max_attempts
         ? retryDelay(ctx.retryBackoffMs, claim.attempt)
         : null;
-      const retrying = await failPart(ctx.sql, claim, failure.message, { maxAttempts: ctx.maxAttempts, retryInMs });
+      const retrying = await retryOnConnectionLoss(() =>
+        failPart(ctx.sql, claim, failure.message, { maxAttempts: ctx.settings.maxAttempts, retryInMs })
+      );
       if (retrying && retryInMs !== null) ctx.wakeAfter(retryInMs);
       return;
     }
     let kept = false;
     try {
-      kept = await completePart(ctx.sql, claim, file.relative, { maxAttempts: ctx.maxAttempts });
+      const { kept: stored, dropped } = await retryOnConnectionLoss(() =>
+        completePart(ctx.sql, claim, {
+          path: files[0].relative,
+          thumbPath: made.thumb?.relative ?? null,
+          clipSeconds: part === "video" ? videoSeconds(claim) : null,
+          durationMs: made.durationMs ?? null,
+          width: made.width ?? null,
+          height: made.height ?? null,
+          provider: (part === "image" ? ctx.providers.image : ctx.providers.video).name,
+          elapsedMs: Math.round(performance.now() - started),
+        }, ctx.settings)
+      );
+      kept = stored;
+      await Promise.all(dropped.map((path) => discardMediaFile(mediaPath(ctx.dataDir, path))));
     } finally {
-      if (!kept) await discardMediaFile(file.absolute);
+      if (!kept) await Promise.all(files.map((f) => discardMediaFile(f.absolute)));
     }
   } finally {
     ctx.jobs.remove(String(job.id));
     helpers.abortSignal?.removeEventListener("abort", onShutdown);
   }
+}
+
+/** The clip length a video is made for: its narration's length when it has narration. */
+function videoSeconds(claim: ClaimedPart): number {
+  return claim.narrationMs !== null ? Math.max(1, claim.narrationMs / 1000) : claim.clipSeconds;
+}
+
+/**
+ * Calls the provider for the claimed part and makes the thumbnail. Files it reserves are pushed to
+ * `files` (the media file first), so the caller can delete them whatever happens.
+ */
+async function generate(
+  ctx: TaskContext,
+  claim: ClaimedPart,
+  signal: AbortSignal,
+  files: MediaFile[],
+): Promise<GeneratedMedia & { thumb: MediaFile | null }> {
+  let lastProgress = performance.now();
+  const onProgress = (fraction: number) => {
+    const now = performance.now();
+    if (!(fraction > 0 && fraction < 1) || now - lastProgress < PROGRESS_EVERY_MS || signal.aborted) return;
+    lastProgress = now;
+    reportProgress(ctx.sql, claim, fraction).catch(() => {});
+  };
+  const onStatus = (status: { phase: "waiting" | "running" }) => {
+    if (signal.aborted) return;
+    reportPhase(ctx.sql, claim, status.phase === "waiting" ? "waiting" : null).catch(() => {});
+  };
+  signal.throwIfAborted();
+  const file = await newMediaFile(ctx.dataDir, claim);
+  files.push(file);
+  const request = {
+    prompt: claim.prompt,
+    ...frameSize(claim.aspectRatio),
+    seed: claim.seed,
+    attempt: claim.attempt,
+    outPath: file.absolute,
+    signal,
+    onProgress,
+    onStatus,
+  };
+  const made = claim.part === "image"
+    ? await ctx.providers.image.generateImage(request)
+    : await ctx.providers.video.imageToVideo({
+      ...request,
+      image: mediaPath(ctx.dataDir, claim.imagePath!),
+      seconds: videoSeconds(claim),
+      fps: VIDEO_FPS,
+    });
+  // A file small enough is its own thumbnail (the card then shows the original).
+  if ((await Deno.stat(file.absolute)).size <= THUMB_MAX_BYTES) return { ...made, thumb: null };
+  const thumb = await newMediaFile(ctx.dataDir, claim, { label: `${claim.part}-thumb`, ext: "jpg" });
+  files.push(thumb);
+  await makeThumbnail(file.absolute, thumb.absolute, signal);
+  return { ...made, thumb };
 }
 
 /** How long a provider may ignore an abort before the job stops waiting for it. */
@@ -136,7 +189,7 @@ export const ABANDON_AFTER_ABORT_MS = 5000;
 /**
  * Waits for the provider, but no longer than {@link ABANDON_AFTER_ABORT_MS} after `signal` aborts:
  * a provider that does not honour the signal must not keep its queue blocked. (Its late result is
- * ignored; the file it may write is never referenced.)
+ * ignored; the file it may write is never referenced, and the media sweep deletes it.)
  */
 async function abandonAfterAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -155,12 +208,6 @@ async function abandonAfterAbort<T>(work: Promise<T>, signal: AbortSignal): Prom
     clearTimeout(timer);
     if (onAbort) signal.removeEventListener("abort", onAbort);
   }
-}
-
-function parsePayload(payload: unknown): PartJobPayload | null {
-  const p = payload as Partial<PartJobPayload> | null;
-  if (!p || !Number.isSafeInteger(p.runId) || !Number.isSafeInteger(p.sentenceId)) return null;
-  return { runId: p.runId!, sentenceId: p.sentenceId! };
 }
 
 /**

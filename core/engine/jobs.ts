@@ -1,0 +1,154 @@
+/**
+ * The engine's jobs in graphile-worker: one home for their task names, queues, keys and payload,
+ * and the two SQL operations on them (enqueue, remove). Everything else refers to jobs through
+ * these names.
+ *
+ * - One task per part kind (`generate_image`, `generate_video`, `generate_audio`), each on its own
+ *   named queue (`images`, `videos`, `audio`): a named queue runs one job at a time across every
+ *   worker process, which is the "one image, one video, one narration at a time" limit.
+ * - Job key `<kind>:<sentenceId>`: one job per scene part (graphile-worker keeps keys unique).
+ * - Payload `{runId, sentenceId}`: the job re-reads everything else under the project lock.
+ */
+import type { Sql, Tx } from "../db/client.ts";
+import type { PartName } from "../types.ts";
+
+/** Every kind of scene part, in the order a scene's parts are made. */
+export const PART_KINDS = ["image", "video", "audio"] as const satisfies readonly PartName[];
+
+/** Task identifier of each part kind. */
+export const PART_TASKS = {
+  image: "generate_image",
+  video: "generate_video",
+  audio: "generate_audio",
+} as const satisfies Record<PartName, string>;
+
+/** Named queue of each part kind (one job at a time per queue, across all workers). */
+export const PART_QUEUES = { image: "images", video: "videos", audio: "audio" } as const satisfies Record<
+  PartName,
+  string
+>;
+
+/** NOTIFY channel whose payload is a run id: every worker aborts its running jobs of that run. */
+export const CANCEL_CHANNEL = "studio_cancel_run";
+
+/**
+ * The job key of a scene part.
+ * @example jobKey("video", 42) // "video:42"
+ */
+export function jobKey(part: PartName, sentenceId: number): string {
+  return `${part}:${sentenceId}`;
+}
+
+/**
+ * The scene part a job key names, or null for a key that is not one of ours.
+ * @example parseJobKey("video:42") // { part: "video", sentenceId: 42 }
+ */
+export function parseJobKey(key: string | null): { part: PartName; sentenceId: number } | null {
+  const m = key === null ? null : /^(image|video|audio):([1-9]\d{0,9})$/.exec(key);
+  if (!m || Number(m[2]) > 2_147_483_647) return null;
+  return { part: m[1] as PartName, sentenceId: Number(m[2]) };
+}
+
+/** SQL: the job key of the scene_parts row aliased `p` (the same format as {@link jobKey}). */
+export function jobKeyOf(sql: Sql | Tx, alias = "p") {
+  return sql`(${sql(alias)}.kind || ':' || ${sql(alias)}.sentence_id)`;
+}
+
+/** Payload of every generation task. */
+export interface PartJobPayload {
+  runId: number;
+  sentenceId: number;
+}
+
+/** Reads a job payload; null when it is not one of ours. */
+export function parsePayload(payload: unknown): PartJobPayload | null {
+  const p = payload as Partial<PartJobPayload> | null;
+  if (!p || !Number.isSafeInteger(p.runId) || !Number.isSafeInteger(p.sentenceId)) return null;
+  return { runId: p.runId!, sentenceId: p.sentenceId! };
+}
+
+/** A job to enqueue for a scene part. */
+export interface PartJob {
+  part: PartName;
+  runId: number;
+  sentenceId: number;
+  /** Start no earlier than this many ms from now (retry backoff). */
+  delayMs?: number;
+  /** Attempts already spent (a retry carries its count over). */
+  attempts?: number;
+  /** Start at this time instead (an interrupted job keeps its place in its queue). */
+  runAt?: Date;
+}
+
+/**
+ * Enqueues jobs inside the caller's transaction, in the given order: equal priorities run in
+ * run_at order, so each job gets a run_at one microsecond after the one before it and scene 1 goes
+ * first. A key whose job is already running gets a new job (graphile-worker stops the old one from
+ * retrying). Attempts carried over are written with reschedule_jobs, the one public way to set them.
+ */
+export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], maxAttempts: number): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 5000) {
+    const batch = jobs.slice(i, i + 5000);
+    const added = await tx<{ id: string; key: string }[]>`
+      select id::text, key from graphile_worker.add_jobs(array(
+        select (
+          j.identifier,
+          json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id),
+          j.queue_name,
+          coalesce(j.run_at, now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond'),
+          ${maxAttempts}::smallint,
+          j.job_key,
+          0::smallint,
+          null::text[]
+        )::graphile_worker.job_spec
+        from unnest(
+          ${batch.map((j) => PART_TASKS[j.part])}::text[],
+          ${batch.map((j) => j.runId)}::int[],
+          ${batch.map((j) => j.sentenceId)}::int[],
+          ${batch.map((j) => PART_QUEUES[j.part])}::text[],
+          ${batch.map((j) => jobKey(j.part, j.sentenceId))}::text[],
+          ${batch.map((j) => j.delayMs ?? 0)}::int[],
+          ${batch.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[]
+        ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, run_at, ord)
+        order by j.ord
+      ))`;
+    const carried = batch.filter((j) => (j.attempts ?? 0) > 0);
+    if (carried.length === 0) continue;
+    const ids = new Map(added.map((a) => [a.key, a.id]));
+    for (const job of carried) {
+      const id = ids.get(jobKey(job.part, job.sentenceId));
+      if (!id) continue;
+      await tx`select 1 from graphile_worker.reschedule_jobs(array[${id}]::bigint[], attempts => ${
+        Math.min(job.attempts!, maxAttempts - 1)
+      }::int)`;
+    }
+  }
+}
+
+/**
+ * Removes the jobs of these parts, inside the caller's transaction. A queued job is deleted; a
+ * running one is left to finish (graphile-worker cannot stop it) with its key cleared, so it will
+ * not retry: the caller aborts it separately (cancel NOTIFY).
+ */
+export async function removePartJobs(tx: Tx, parts: { part: PartName; sentenceId: number }[]): Promise<void> {
+  if (parts.length === 0) return;
+  await tx`select graphile_worker.remove_job(k) from unnest(${
+    parts.map((p) => jobKey(p.part, p.sentenceId))
+  }::text[]) k`;
+}
+
+/**
+ * Moves the held jobs of these parts (enqueued far in the future while a run's images go first) to
+ * now, keeping their order.
+ */
+export async function releaseHeldJobs(tx: Tx, parts: { part: PartName; sentenceId: number }[]): Promise<void> {
+  if (parts.length === 0) return;
+  await tx`
+    select graphile_worker.reschedule_jobs(array(
+      select j.id from graphile_worker.jobs j
+      where j.key = any(${parts.map((p) => jobKey(p.part, p.sentenceId))}::text[]) and j.locked_at is null
+    ), run_at => now())`;
+}
+
+/** How far in the future a held job waits until the run releases it (any value past every real run). */
+export const HELD_RUN_AT = new Date("2200-01-01T00:00:00Z");
