@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
+import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 
-const providerName = z.enum(["draft", "simulated", "comfyui"]);
+const providerName = z.enum(PROVIDER_NAMES);
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -36,8 +37,8 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
-  imageProvider: "draft" | "simulated" | "comfyui";
-  videoProvider: "draft" | "simulated" | "comfyui";
+  imageProvider: ProviderName;
+  videoProvider: ProviderName;
   simulatedImageMs: number;
   simulatedVideoMs: number;
   maxAttempts: number;

@@ -20,7 +20,7 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { EventHub } from "../core/live/hub.ts";
 import { startEmbeddedPostgres } from "../core/db/embedded_postgres.ts";
-import { recordEvent } from "../core/live/events.ts";
+import { recordEvent } from "../tests/helpers/live.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { freshDatabase } from "../tests/helpers/db.ts";
 import { SseClient } from "../tests/helpers/sse.ts";

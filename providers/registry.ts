@@ -4,13 +4,8 @@
  */
 import { createDraftProvider } from "./draft.ts";
 import { createSimulatedProvider } from "./simulated.ts";
+import { PROVIDER_NAMES, type ProviderName } from "./names.ts";
 import type { MediaProvider } from "./types.ts";
-
-/** Every provider name the configuration may hold (use it for the config schema's enum). */
-export const PROVIDER_NAMES = ["draft", "simulated", "comfyui"] as const;
-
-/** A provider name. */
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Settings the providers take from the app configuration. */
 export interface ProviderOptions {

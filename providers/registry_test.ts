@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createProvider, PROVIDER_NAMES, type ProviderName } from "./registry.ts";
+import { PROVIDER_NAMES, type ProviderName } from "./names.ts";
+import { createProvider } from "./registry.ts";
 
 Deno.test("the registry creates the draft and simulated providers", () => {
   assert.equal(createProvider("draft").name, "draft");

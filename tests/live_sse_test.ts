@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { recordEvent } from "../core/live/events.ts";
+import { recordEvent } from "./helpers/live.ts";
 import type { StudioEvent } from "../core/types.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { emit, eventually, makeProject, simulatedRunEvents, startWeb } from "./helpers/live.ts";

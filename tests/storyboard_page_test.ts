@@ -2,7 +2,7 @@
 // right before any JavaScript runs), the notices come from the data, failures are listed on the
 // cards, the stream's resume point is consistent with the render, and card props stay small.
 import assert from "node:assert/strict";
-import { recordEvent } from "../core/live/events.ts";
+import { recordEvent } from "./helpers/live.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { cancelRun, startRun } from "../core/engine/runs.ts";
 import { eventCursor } from "../core/live/cursor.ts";

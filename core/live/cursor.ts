@@ -3,6 +3,7 @@
  * hub. No HTTP, no Preact.
  */
 import type { Sql } from "../db/client.ts";
+import { eventsSequence, readHorizonFacts } from "./horizon.ts";
 
 /**
  * An event id every event up to which is final (committed, or rolled back for good), read straight
@@ -11,8 +12,8 @@ import type { Sql } from "../db/client.ts";
  * `lastEventId`: nothing between the render and the connection is missed, and events replayed twice
  * are harmless (each carries the whole new state of what it describes).
  *
- * How: the events sequence's `last_value` (non-transactional: the highest id handed out), then the
- * transactions holding a write lock on `events`. Without such a transaction every id up to
+ * How: the horizon facts (./horizon.ts): the events sequence's `last_value`, then the transactions
+ * holding a write lock on `events`. Without such a transaction every id up to
  * `last_value` is final. While one is open, wait a little for it (event-writing transactions last
  * milliseconds); if it does not end, fall back to the highest id older than `fallbackAgeMs` — an
  * overlap that only costs a few replayed events.
@@ -22,21 +23,10 @@ export async function eventCursor(
   options: { waitMs?: number; fallbackAgeMs?: number } = {},
 ): Promise<number> {
   const deadline = performance.now() + (options.waitMs ?? 200);
-  const [{ name }] = await sql<{ name: string }[]>`select pg_get_serial_sequence('events', 'id') as name`;
+  const sequence = await eventsSequence(sql);
   for (;;) {
-    // Order matters: the sequence first, then the lock holders (see ./hub.ts).
-    const [seq] = await sql.unsafe<{ last_value: string; is_called: boolean }[]>(
-      `select last_value, is_called from ${name}`,
-    );
-    const lastId = seq.is_called ? Number(seq.last_value) : Number(seq.last_value) - 1;
-    const [{ holders }] = await sql<{ holders: number }[]>`
-      select count(*)::int as holders from pg_locks
-      where locktype = 'relation'
-        and database = (select oid from pg_database where datname = current_database())
-        and relation = 'events'::regclass
-        and mode in ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
-        and pid is distinct from pg_backend_pid()`;
-    if (holders === 0) return lastId;
+    const { lastId, holders } = await readHorizonFacts(sql, sequence);
+    if (holders.size === 0) return lastId;
     if (performance.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -40,15 +40,6 @@ export function appendEvents(
     .then(([row]) => row.ids.map(Number));
 }
 
-/** Appends one event (inside the caller's transaction) and notifies listeners at commit. */
-export async function recordEvent(
-  tx: Tx | Sql,
-  event: { projectId: number; runId: number | null; type: EventType; data: Record<string, unknown> },
-): Promise<number> {
-  const [id] = await appendEvents(tx, event.projectId, event.runId, [{ type: event.type, data: event.data }]);
-  return id;
-}
-
 /** Events of a project with ids greater than `afterId`, oldest first. */
 export async function eventsAfter(sql: Sql, projectId: number, afterId: number, limit = 1000): Promise<StudioEvent[]> {
   const rows = await sql<

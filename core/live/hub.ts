@@ -4,7 +4,7 @@
  *
  * ## How events reach a subscriber
  *
- * Writers call {@link recordEvent} inside their transaction: an `events` row plus
+ * Writers call `appendEvents` (./events.ts) inside their transaction: `events` rows plus
  * `pg_notify('studio_events', projectId)`, delivered by Postgres at commit. The hub LISTENs on that
  * channel with postgres.js `sql.listen` on a dedicated connection (application_name
  * `scene-studio-listen`, so an admin can find it in pg_stat_activity). A notification carries no
@@ -72,10 +72,13 @@
  * three small queries per process per tick. After the database was unreachable, the listener is
  * checked again within a second of the first successful read.
  */
-import postgres from "postgres";
-import type { Sql } from "../db/client.ts";
-import { EVENTS_CHANNEL } from "./events.ts";
+import { connect, type Sql } from "../db/client.ts";
 import type { EventType, StudioEvent } from "../types.ts";
+import { EVENTS_CHANNEL } from "./events.ts";
+import { advanceHorizon, eventsSequence, latestEventId, readHorizonFacts, type Watermark } from "./horizon.ts";
+import { Subscription } from "./subscription.ts";
+
+export { Subscription } from "./subscription.ts";
 
 export interface EventHubOptions {
   /** The app's pool, for reads. */
@@ -120,15 +123,6 @@ interface ProjectState {
   delivered: number;
 }
 
-interface Watermark {
-  /** Highest id handed out when it was taken. */
-  lastId: number;
-  /** `pid:virtualtransaction` of the transactions that held a write lock on events. */
-  holders: Set<string>;
-  since: number;
-  warned: boolean;
-}
-
 type Timer = ReturnType<typeof setTimeout>;
 
 /** Timers and sleeps of a hub, all cut short when it stops. */
@@ -154,95 +148,6 @@ class Sleeper {
       resolve();
     }
     this.#pending.clear();
-  }
-}
-
-/**
- * One subscriber's view of the stream: a bounded queue the hub fills and the SSE route drains.
- * Create with {@link EventHub.subscribe}; always {@link close} it.
- */
-export class Subscription {
-  readonly projectId: number;
-  /** The hub delivers every event of the project with an id above this (all ids ≤ it are final). */
-  readonly startAfter: number;
-  #hub: EventHub;
-  #limit: number;
-  #queue: StudioEvent[] = [];
-  #after: number;
-  #state: "open" | "overflowed" | "closed" = "open";
-  #wake: (() => void) | null = null;
-
-  constructor(hub: EventHub, projectId: number, startAfter: number, limit: number) {
-    this.#hub = hub;
-    this.projectId = projectId;
-    this.startAfter = startAfter;
-    this.#after = startAfter;
-    this.#limit = limit;
-  }
-
-  /** True once the queue overflowed: the consumer should end the stream (the client resumes). */
-  get overflowed(): boolean {
-    return this.#state === "overflowed";
-  }
-
-  /** True once closed, overflowed, or the hub stopped. No more events will arrive. */
-  get closed(): boolean {
-    return this.#state !== "open";
-  }
-
-  /** Events waiting, oldest first (and empties the queue). */
-  take(): StudioEvent[] {
-    const q = this.#queue;
-    this.#queue = [];
-    return q;
-  }
-
-  /** Resolves when events are waiting, the subscription ends, or {@link wake} is called. */
-  wait(): Promise<void> {
-    if (this.#queue.length || this.#state !== "open") return Promise.resolve();
-    return new Promise((resolve) => {
-      const previous = this.#wake;
-      this.#wake = () => {
-        previous?.();
-        resolve();
-      };
-    });
-  }
-
-  /** Wakes a pending {@link wait} (e.g. for a heartbeat). */
-  wake(): void {
-    const w = this.#wake;
-    this.#wake = null;
-    w?.();
-  }
-
-  /** Unsubscribes and drops the queue. Idempotent. */
-  close(): void {
-    if (this.#state === "open") this.#state = "closed";
-    this.#queue = [];
-    this.#hub._remove(this);
-    this.wake();
-  }
-
-  /** @internal Called by the hub, in id order. */
-  _deliver(event: StudioEvent): void {
-    if (this.#state !== "open" || event.id <= this.#after) return;
-    if (this.#queue.length >= this.#limit) {
-      this.#state = "overflowed";
-      this.#queue = [];
-      this.#hub._remove(this, true);
-      this.wake();
-      return;
-    }
-    this.#after = event.id;
-    this.#queue.push(event);
-    this.wake();
-  }
-
-  /** @internal The hub is stopping. */
-  _end(): void {
-    if (this.#state === "open") this.#state = "closed";
-    this.wake();
   }
 }
 
@@ -282,7 +187,7 @@ export class EventHub {
   #recheckTimer: Timer | undefined;
   #recheckDelay = 20;
 
-  #listener: postgres.Sql | undefined;
+  #listener: Sql | undefined;
   #restarting = false;
   #pingOutstanding: string | null = null;
   #pingCount = 0;
@@ -308,17 +213,7 @@ export class EventHub {
   async start(): Promise<void> {
     if (this.#started) throw new Error("EventHub.start() was called twice.");
     this.#started = true;
-    const [seq] = await this.#sql<{ name: string | null; cache: string | null }[]>`
-      select pg_get_serial_sequence('events', 'id') as name,
-             (select seqcache from pg_sequence where seqrelid = pg_get_serial_sequence('events', 'id')::regclass)
-               as cache`;
-    if (!seq?.name) throw new Error("The events table has no id sequence: run the migrations first.");
-    if (Number(seq.cache) !== 1) {
-      throw new Error(
-        `The sequence ${seq.name} caches ${seq.cache} values per session; live updates need CACHE 1 so that ids are handed out in order.`,
-      );
-    }
-    this.#seqName = seq.name;
+    this.#seqName = await eventsSequence(this.#sql);
     // LISTEN before the first read: anything committed after the read is then also notified.
     await this.#startListener();
     while (!this.#ready && !this.#stopped) {
@@ -375,11 +270,8 @@ export class EventHub {
   }
 
   /** The highest event id handed out so far (committed or not), straight from the sequence. */
-  async latestId(): Promise<number> {
-    const [row] = await this.#sql.unsafe<{ last_value: string; is_called: boolean }[]>(
-      `select last_value, is_called from ${this.#seqName}`,
-    );
-    return row.is_called ? Number(row.last_value) : Number(row.last_value) - 1;
+  latestId(): Promise<number> {
+    return latestEventId(this.#sql, this.#seqName);
   }
 
   /** Runs a pass now and resolves once a pass that started after this call has finished. */
@@ -455,54 +347,21 @@ export class EventHub {
 
   async #pass(): Promise<void> {
     this.#stats.passes++;
-    // Order matters: the sequence first, then the lock holders (see the module documentation).
-    const [seqRows, lockRows] = await this.#sql.unsafe(`
-      select last_value, is_called from ${this.#seqName};
-      select coalesce(pid, 0) || ':' || virtualtransaction as holder from pg_locks
-       where locktype = 'relation'
-         and database = (select oid from pg_database where datname = current_database())
-         and relation = 'events'::regclass
-         and mode in ('RowExclusiveLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
-         and pid is distinct from pg_backend_pid()`) as unknown as [
-      { last_value: string; is_called: boolean }[],
-      { holder: string }[],
-    ];
-    const lastId = seqRows[0].is_called ? Number(seqRows[0].last_value) : Number(seqRows[0].last_value) - 1;
-    const holders = new Set(lockRows.map((r) => r.holder));
-
-    let safe = this.#horizon;
-    let resolved = -1;
-    if (holders.size === 0) {
-      safe = Math.max(safe, lastId);
-      this.#watermarks = [];
-    } else {
-      this.#stats.heldPasses++;
-      this.#watermarks.forEach((w, i) => {
-        if (![...w.holders].some((h) => holders.has(h))) resolved = i;
-      });
-      if (resolved >= 0) {
-        safe = Math.max(safe, this.#watermarks[resolved].lastId);
-        this.#watermarks.splice(0, resolved + 1);
-      }
-      const last = this.#watermarks.at(-1);
-      if (!last || last.lastId !== lastId || !sameSet(last.holders, holders)) {
-        this.#watermarks.push({ lastId, holders, since: performance.now(), warned: false });
-        // Dropping the oldest watermark only delays progress; it never breaks the guarantee.
-        if (this.#watermarks.length > 64) this.#watermarks.shift();
-      }
-      const oldest = this.#watermarks[0];
-      if (!oldest.warned && performance.now() - oldest.since > 10_000) {
-        oldest.warned = true;
-        const pids = [...oldest.holders].map((h) => h.split(":")[0]).join(", ");
-        this.#log(
-          `Live updates are held back: transaction(s) of pid ${pids} wrote events and have been open for more than 10 s.`,
-        );
-      }
+    const facts = await readHorizonFacts(this.#sql, this.#seqName);
+    if (facts.holders.size > 0) this.#stats.heldPasses++;
+    const step = advanceHorizon({ horizon: this.#horizon, watermarks: this.#watermarks }, facts, performance.now());
+    this.#watermarks = step.watermarks;
+    if (step.stale) {
+      const pids = [...step.stale.holders].map((h) => h.split(":")[0]).join(", ");
+      this.#log(
+        `Live updates are held back: transaction(s) of pid ${pids} wrote events and have been open for more than 10 s.`,
+      );
     }
+    const safe = step.horizon;
 
     if (!this.#ready) {
       // Until the first horizon is known there is no subscriber: only the starting point is set.
-      if (holders.size === 0 || resolved >= 0) {
+      if (step.known) {
         this.#horizon = safe;
         this.#ready = true;
       }
@@ -565,11 +424,7 @@ export class EventHub {
   // --- LISTEN and the watchdog -----------------------------------------------------------------
 
   async #startListener(): Promise<void> {
-    const listener = postgres(this.#url, {
-      max: 1,
-      onnotice: () => {},
-      connection: { application_name: this.#appName },
-    });
+    const listener = connect(this.#url, { max: 1, applicationName: this.#appName });
     this.#listener = listener;
     try {
       await listener.listen(this.channel, (payload) => this.#onNotify(payload), () => {
@@ -625,10 +480,4 @@ export class EventHub {
     else this.#sendPing();
     this.kick();
   }
-}
-
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
 }

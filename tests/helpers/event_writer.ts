@@ -8,7 +8,7 @@
  * DATABASE_URL names the database. Prints one line of JSON: {"ids": {"<projectId>": [ids...]}}.
  */
 import { connect } from "../../core/db/client.ts";
-import { recordEvent } from "../../core/live/events.ts";
+import { recordEvent } from "./live.ts";
 
 if (import.meta.main) {
   const [projects, perProject, concurrency] = Deno.args;

@@ -4,9 +4,9 @@
  */
 import { createApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
-import type { Sql } from "../../core/db/client.ts";
+import type { Sql, Tx } from "../../core/db/client.ts";
 import { EventHub, type EventHubOptions } from "../../core/live/hub.ts";
-import { recordEvent } from "../../core/live/events.ts";
+import { appendEvents } from "../../core/live/events.ts";
 import { createProject } from "../../core/domain/projects.ts";
 import type { EventType } from "../../core/types.ts";
 import type { TestDatabase } from "./db.ts";
@@ -130,4 +130,13 @@ export function sceneSteps(events: { type: string; data: Record<string, unknown>
     }
   }
   return steps;
+}
+
+/** Appends one event inside `tx` (as the engine does) and returns its id. */
+export async function recordEvent(
+  tx: Tx | Sql,
+  event: { projectId: number; runId: number | null; type: EventType; data: Record<string, unknown> },
+): Promise<number> {
+  const [id] = await appendEvents(tx, event.projectId, event.runId, [{ type: event.type, data: event.data }]);
+  return id;
 }
