@@ -10,6 +10,7 @@ import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
+import { sectionsApi } from "./routes/api/sections.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/projects", sceneRunsApi(deps));
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
+  app.route("/api/v1/sections", sectionsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());

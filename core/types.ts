@@ -131,7 +131,9 @@ export type EventType =
   | "scenes.updated"
   | "run.progress"
   | "run.completed"
-  | "run.cancelled";
+  | "run.cancelled"
+  | "sentence.updated"
+  | "project.updated";
 
 /** Data of a `scene.updated` event: the whole new state of one part. */
 export interface SceneUpdate extends PartView {

@@ -63,3 +63,13 @@ export async function discardMediaFile(absolute: string): Promise<void> {
 export function mediaUrl(path: string | null): string | null {
   return path === null ? null : `/media/${path.split("/").map(encodeURIComponent).join("/")}`;
 }
+
+/**
+ * Deletes a folder under the media root and everything in it (a deleted project's media); a
+ * folder that is not there is fine. Throws for a path that would leave the media folder.
+ */
+export async function removeMediaFolder(dataDir: string, relative: string): Promise<void> {
+  await Deno.remove(mediaPath(dataDir, relative), { recursive: true }).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+}

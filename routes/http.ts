@@ -37,6 +37,15 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parseWith(schema, body);
 }
 
+/**
+ * Like {@link readJson} for routes whose body is optional: an empty body reads as `{}` (and must
+ * pass the schema as such).
+ */
+export async function readOptionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const hasBody = c.req.raw.body !== null && (await c.req.raw.clone().text()).trim() !== "";
+  return hasBody ? await readJson(c, schema) : parseWith(schema, {});
+}
+
 /** Validates any value (a JSON body, form fields) against a schema; a 400 ApiError otherwise. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);

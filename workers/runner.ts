@@ -19,7 +19,7 @@ import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { type Config, generationServers } from "../config.ts";
 import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts";
 import type { Sql } from "../core/db/client.ts";
-import { CANCEL_CHANNEL } from "../core/engine/jobs.ts";
+import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { createProvider } from "../providers/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
@@ -92,8 +92,9 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     for (const run of ended) jobs.abortRun(run.id);
   };
   const listener = await sql.listen(CANCEL_CHANNEL, (payload) => {
-    const runId = Number(payload);
-    if (Number.isSafeInteger(runId)) jobs.abortRun(runId);
+    const cancel = parseCancel(payload);
+    if (cancel && "runId" in cancel) jobs.abortRun(cancel.runId);
+    else if (cancel) jobs.abortKey(jobKey(cancel.part, cancel.sentenceId));
   }, () => {
     catchUpCancels().catch((e) => log(`Could not check for cancelled runs: ${e.message}`));
   });

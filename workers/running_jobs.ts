@@ -12,6 +12,14 @@ export class RunCancelled extends Error {
   }
 }
 
+/** Why a job's signal was aborted: its scene was deleted. */
+export class SceneDeleted extends Error {
+  constructor() {
+    super("The scene was deleted.");
+    this.name = "AbortError";
+  }
+}
+
 /** Why a job's signal was aborted: this worker is shutting down. */
 export class WorkerShutdown extends Error {
   constructor() {
@@ -22,6 +30,8 @@ export class WorkerShutdown extends Error {
 
 interface Entry {
   runId: number;
+  /** The job key of the part it makes (`image:42`). */
+  key: string;
   controller: AbortController;
 }
 
@@ -29,10 +39,22 @@ export class RunningJobs {
   readonly #jobs = new Map<string, Entry>();
 
   /** Registers a job; returns the controller whose signal the provider receives. */
-  add(jobId: string, runId: number): AbortController {
+  add(jobId: string, runId: number, key: string): AbortController {
     const controller = new AbortController();
-    this.#jobs.set(jobId, { runId, controller });
+    this.#jobs.set(jobId, { runId, key, controller });
     return controller;
+  }
+
+  /** Aborts the job making the part with this key (its scene was deleted); returns how many. */
+  abortKey(key: string): number {
+    let n = 0;
+    for (const entry of this.#jobs.values()) {
+      if (entry.key === key && !entry.controller.signal.aborted) {
+        entry.controller.abort(new SceneDeleted());
+        n++;
+      }
+    }
+    return n;
   }
 
   remove(jobId: string): void {

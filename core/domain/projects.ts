@@ -1,9 +1,12 @@
 /**
- * Projects and their storyboard: create from a script, list, read, edit prompts. No HTTP here;
- * routes and tasks call these with a postgres.js client.
+ * Projects and their storyboard: create from a script, list, read, change settings, delete. No
+ * HTTP here; routes and tasks call these with a postgres.js client. (Editing sentences and
+ * sections: ./sentences.ts and ./sections.ts.)
  */
 import type { Sql, Tx } from "../db/client.ts";
-import { type PartStateRow, toPartView } from "../engine/parts.ts";
+import { lockProject, type PartStateRow, toPartView } from "../engine/parts.ts";
+import { cancelRun, withdrawScenes } from "../engine/runs.ts";
+import { appendEvents } from "../live/events.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
 import { splitScript } from "./script_import.ts";
@@ -85,14 +88,20 @@ export async function listProjects(sql: Sql): Promise<ProjectSummary[]> {
   return rows.map(toSummary);
 }
 
-/** One project with its sections and sentences in order; NotFoundError when there is none. */
-export async function getProject(sql: Sql, projectId: number): Promise<ProjectView> {
+/** One project's summary (title, settings, counts); NotFoundError when there is none. */
+export async function projectSummary(sql: Sql | Tx, projectId: number): Promise<ProjectSummary> {
   const [row] = await sql<ProjectRow[]>`
     select p.*,
       (select count(*)::int from sections s where s.project_id = p.id) as section_count,
       (select count(*)::int from sentences s where s.project_id = p.id) as sentence_count
     from projects p where p.id = ${projectId}`;
   if (!row) throw new NotFoundError(`There is no project with id ${projectId}.`);
+  return toSummary(row);
+}
+
+/** One project with its sections and sentences in order; NotFoundError when there is none. */
+export async function getProject(sql: Sql, projectId: number): Promise<ProjectView> {
+  const summary = await projectSummary(sql, projectId);
   const sectionRows = await sql<{ id: number; position: number; title: string | null }[]>`
     select id, position, title from sections where project_id = ${projectId} order by position`;
   const sentenceRows = await sql<SentenceRow[]>`
@@ -105,28 +114,11 @@ export async function getProject(sql: Sql, projectId: number): Promise<ProjectVi
     sectionRows.map((s) => [s.id, { id: s.id, position: s.position, title: s.title, sentences: [] }]),
   );
   sentenceRows.forEach((r, index) => sections.get(r.section_id)!.sentences.push(toSentence(r, index + 1)));
-  return { ...toSummary(row), sections: [...sections.values()] };
-}
-
-/** Changes a sentence's prompts; returns the updated sentence. NotFoundError when it is unknown. */
-export async function updateSentencePrompts(
-  sql: Sql,
-  sentenceId: number,
-  changes: { imagePrompt?: string; videoPrompt?: string },
-): Promise<SentenceView> {
-  const [updated] = await sql`
-    update sentences set
-      image_prompt = coalesce(${changes.imagePrompt ?? null}::text, image_prompt),
-      video_prompt = coalesce(${changes.videoPrompt ?? null}::text, video_prompt),
-      updated_at = now()
-    where id = ${sentenceId}
-    returning id`;
-  if (!updated) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
-  return await getSentence(sql, sentenceId);
+  return { ...summary, sections: [...sections.values()] };
 }
 
 /** Reads one sentence as the API shows it. */
-export async function getSentence(sql: Sql, sentenceId: number): Promise<SentenceView> {
+export async function getSentence(sql: Sql | Tx, sentenceId: number): Promise<SentenceView> {
   const [row] = await sql<SentenceRow[]>`
     select s.id, s.project_id, s.section_id, s.position, s.text, s.image_prompt, s.video_prompt,
       ${partsJson(sql)} as parts
@@ -135,7 +127,7 @@ export async function getSentence(sql: Sql, sentenceId: number): Promise<Sentenc
   return toSentence(row, await sentenceNumber(sql, row));
 }
 
-async function sentenceNumber(sql: Sql, row: SentenceRow): Promise<number> {
+async function sentenceNumber(sql: Sql | Tx, row: SentenceRow): Promise<number> {
   const [{ n }] = await sql<{ n: number }[]>`
     select count(*)::int as n from sentences s join sections sec on sec.id = s.section_id
     where s.project_id = ${row.project_id}
@@ -148,7 +140,7 @@ async function sentenceNumber(sql: Sql, row: SentenceRow): Promise<number> {
  * SQL: the three parts of sentence `s` as one JSON array of part_states rows (one query for a
  * whole storyboard, however many scenes).
  */
-function partsJson(sql: Sql) {
+function partsJson(sql: Sql | Tx) {
   return sql`(select json_agg(ps) from part_states ps where ps.sentence_id = s.id)`;
 }
 
@@ -216,4 +208,51 @@ export function toSentence(row: SentenceRow, number: number): SentenceView {
     video: parts.get("video")!,
     audio: parts.get("audio")!,
   };
+}
+
+/** Changes to a project's settings; unset fields keep their value. */
+export interface ProjectChanges {
+  title?: string;
+  aspectRatio?: AspectRatio;
+  /** Clip length of scenes without narration, seconds. */
+  clipSeconds?: number;
+}
+
+/**
+ * Renames a project or changes its settings; media made for the old aspect ratio or clip length
+ * shows as out of date. Writes `project.updated`. Returns the summary.
+ */
+export async function updateProject(sql: Sql, projectId: number, changes: ProjectChanges): Promise<ProjectSummary> {
+  return await sql.begin(async (tx) => {
+    if (!(await lockProject(tx, projectId))) throw new NotFoundError(`There is no project with id ${projectId}.`);
+    await tx`
+      update projects set
+        title = coalesce(${changes.title?.trim() ?? null}::text, title),
+        aspect_ratio = coalesce(${changes.aspectRatio ?? null}::text, aspect_ratio),
+        clip_seconds = coalesce(${changes.clipSeconds ?? null}::real, clip_seconds),
+        updated_at = now()
+      where id = ${projectId}`;
+    const summary = await projectSummary(tx, projectId);
+    const settings = changes.aspectRatio !== undefined || changes.clipSeconds !== undefined;
+    await appendEvents(tx, projectId, null, [{
+      type: "project.updated",
+      data: { ...summary, structure: false, settings } as unknown as Record<string, unknown>,
+    }]);
+    return summary;
+  });
+}
+
+/**
+ * Deletes a project: its active run is cancelled (running jobs are told to stop), then every row
+ * of it goes. Returns the media folder to remove (relative to the media root) once committed.
+ */
+export async function deleteProject(sql: Sql, projectId: number): Promise<{ mediaFolder: string }> {
+  await cancelRun(sql, projectId); // NotFoundError for an unknown project
+  await sql.begin(async (tx) => {
+    if (!(await lockProject(tx, projectId))) throw new NotFoundError(`There is no project with id ${projectId}.`);
+    const ids = await tx<{ id: number }[]>`select id from sentences where project_id = ${projectId}`;
+    await withdrawScenes(tx, ids.map((r) => r.id));
+    await tx`delete from projects where id = ${projectId}`;
+  });
+  return { mediaFolder: `projects/${projectId}` };
 }

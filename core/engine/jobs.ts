@@ -28,8 +28,17 @@ export const PART_QUEUES = { image: "images", video: "videos", audio: "audio" } 
   string
 >;
 
-/** NOTIFY channel whose payload is a run id: every worker aborts its running jobs of that run. */
+/**
+ * NOTIFY channel that stops running jobs: the payload is a run id (every worker aborts its running
+ * jobs of that run) or `part:<kind>:<sentenceId>` (the job of that part, whose scene was deleted).
+ */
 export const CANCEL_CHANNEL = "studio_cancel_run";
+
+/** What a {@link CANCEL_CHANNEL} payload asks to stop; null for a payload that is not one. */
+export function parseCancel(payload: string): { runId: number } | { part: PartName; sentenceId: number } | null {
+  if (/^[1-9]\d{0,9}$/.test(payload)) return { runId: Number(payload) };
+  return payload.startsWith("part:") ? parseJobKey(payload.slice(5)) : null;
+}
 
 /**
  * The job key of a scene part.

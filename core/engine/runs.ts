@@ -306,6 +306,21 @@ async function queueParts(
   return await afterPartChange(tx, runId, events);
 }
 
+/**
+ * Takes scenes out of the engine before they are deleted, inside the caller's transaction (which
+ * holds the project lock): their queued jobs are removed and the workers running their parts are
+ * told to stop (NOTIFY at commit). Returns the runs that owned their parts in flight: once the rows
+ * are gone, call {@link afterPartChange} for each, so a run left with nothing in flight completes.
+ */
+export async function withdrawScenes(tx: Tx, sentenceIds: number[]): Promise<number[]> {
+  const live = await tx<{ part: PartName; sentenceId: number; run_id: number }[]>`
+    select kind as part, sentence_id as "sentenceId", run_id from scene_parts
+    where sentence_id = any(${sentenceIds}::int[]) and status in ('queued', 'running')`;
+  await removePartJobs(tx, live);
+  for (const p of live) await tx`select pg_notify(${CANCEL_CHANNEL}, ${`part:${p.part}:${p.sentenceId}`})`;
+  return [...new Set(live.map((p) => p.run_id))];
+}
+
 /** "Sentence 7", "Sentences 7, 8 and 9", or the first 20 of a longer list and how many more. */
 export function sentenceList(ids: number[]): string {
   if (ids.length === 1) return `Sentence ${ids[0]}`;

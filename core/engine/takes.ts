@@ -1,13 +1,16 @@
 /**
  * Takes: every file a generation (or an upload) made for a scene part, with what it was made from.
- * A part shows one take (scene_parts.take_id); the newest `takesKept` takes of each part are kept,
- * plus the one shown if the creator picked an older one. Dropped takes' rows go in the same
+ * A part shows one take (scene_parts.take_id); the newest `takesKept` takes of each part are kept
+ * (a new take is always the one shown once it is stored). Dropped takes' rows go in the same
  * transaction; their files are deleted by the caller after the commit (and, should that be missed,
  * by the media sweep, which deletes every file no take refers to).
  */
-import type { Tx } from "../db/client.ts";
-import { NotFoundError } from "../domain/errors.ts";
-import type { AspectRatio, PartName } from "../types.ts";
+import type { Sql, Tx } from "../db/client.ts";
+import { ConflictError, NotFoundError } from "../domain/errors.ts";
+import { appendEvents } from "../live/events.ts";
+import { mediaUrl } from "../../media/store.ts";
+import type { AspectRatio, PartName, PartView, TakeView } from "../types.ts";
+import { lockProjectOfSentence, readParts, toPartView, updatePart } from "./parts.ts";
 
 /** What a new take records. */
 export interface NewTake {
@@ -32,8 +35,8 @@ export interface NewTake {
 }
 
 /**
- * Stores a take and drops the part's takes beyond the newest `keep` (never the one the part shows).
- * Returns the new take's id and the files of the dropped takes (media and thumbnails).
+ * Stores a take (the caller makes it the one shown) and drops the part's takes beyond the newest
+ * `keep`. Returns the new take's id and the files of the dropped takes (media and thumbnails).
  */
 export async function addTake(tx: Tx, take: NewTake, keep: number): Promise<{ takeId: number; dropped: string[] }> {
   const [{ id }] = await tx<{ id: string }[]>`
@@ -45,26 +48,68 @@ export async function addTake(tx: Tx, take: NewTake, keep: number): Promise<{ ta
       ${take.provider ?? null}, ${take.elapsedMs ?? null})
     returning id::text`;
   const takeId = Number(id);
+  // The new take becomes the one shown, so the newest `keep` (it included) are the ones to keep.
   const dropped = await tx<{ path: string; thumb_path: string | null }[]>`
     delete from takes where id in (
       select t.id from takes t
-      where t.sentence_id = ${take.sentenceId} and t.kind = ${take.kind} and t.id <> ${takeId}
-        and t.id is distinct from (
-          select p.take_id from scene_parts p where p.sentence_id = ${take.sentenceId} and p.kind = ${take.kind})
-      order by t.id desc offset ${Math.max(0, keep - 1)})
+      where t.sentence_id = ${take.sentenceId} and t.kind = ${take.kind}
+      order by t.id desc offset ${Math.max(1, keep)})
     returning path, thumb_path`;
   return { takeId, dropped: dropped.flatMap((d) => d.thumb_path ? [d.path, d.thumb_path] : [d.path]) };
 }
 
+/** Every kept take of a sentence, newest first, per part. NotFoundError for an unknown sentence. */
+export async function listTakes(sql: Sql, sentenceId: number): Promise<Record<PartName, TakeView[]>> {
+  const [sentence] = await sql`select 1 from sentences where id = ${sentenceId}`;
+  if (!sentence) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
+  const rows = await sql<
+    {
+      id: string;
+      kind: PartName;
+      path: string;
+      thumb_path: string | null;
+      prompt: string;
+      seed: string | null;
+      duration_ms: number | null;
+      created_at: Date;
+    }[]
+  >`
+    select id::text, kind, path, thumb_path, prompt, seed::text, duration_ms, created_at
+    from takes where sentence_id = ${sentenceId} order by id desc`;
+  const out: Record<PartName, TakeView[]> = { image: [], video: [], audio: [] };
+  for (const r of rows) {
+    out[r.kind].push({
+      id: Number(r.id),
+      url: mediaUrl(r.path)!,
+      thumbUrl: mediaUrl(r.thumb_path),
+      prompt: r.prompt,
+      seed: r.seed === null ? null : Number(r.seed),
+      durationMs: r.duration_ms,
+      createdAt: r.created_at.toISOString(),
+    });
+  }
+  return out;
+}
+
 /**
- * Makes take `takeId` the one its part shows. The part must not be queued or running (a generation
- * would replace it), which the caller checks under the project lock. NotFoundError when the take
- * is not one of this sentence's.
+ * Makes take `takeId` the one its part shows (the creator picked an earlier take), and tells the
+ * open pages (`scene.updated`). ConflictError while the part is being generated (the new take
+ * would replace the pick); NotFoundError when the take is not one of this sentence's.
  */
-export async function selectTake(tx: Tx, sentenceId: number, kind: PartName, takeId: number): Promise<void> {
-  const [take] = await tx`select 1 from takes where id = ${takeId} and sentence_id = ${sentenceId} and kind = ${kind}`;
-  if (!take) throw new NotFoundError(`Scene ${sentenceId} has no ${kind} take with id ${takeId}.`);
-  await tx`
-    update scene_parts set take_id = ${takeId}, status = 'done', error = null, updated_at = now()
-    where sentence_id = ${sentenceId} and kind = ${kind}`;
+export async function chooseTake(sql: Sql, sentenceId: number, kind: PartName, takeId: number): Promise<PartView> {
+  return await sql.begin(async (tx) => {
+    const projectId = await lockProjectOfSentence(tx, sentenceId);
+    if (projectId === null) throw new NotFoundError(`There is no sentence with id ${sentenceId}.`);
+    const [part] = await tx<{ status: string }[]>`
+      select status from scene_parts where sentence_id = ${sentenceId} and kind = ${kind}`;
+    if (part.status === "queued" || part.status === "running") {
+      throw new ConflictError(`The ${kind} of this scene is being generated: pick a take when it is done.`);
+    }
+    const [take] =
+      await tx`select 1 from takes where id = ${takeId} and sentence_id = ${sentenceId} and kind = ${kind}`;
+    if (!take) throw new NotFoundError(`This scene has no ${kind} take with id ${takeId}.`);
+    const event = await updatePart(tx, kind, sentenceId, { status: "done", error: null, takeId });
+    await appendEvents(tx, projectId, null, [event]);
+    return toPartView((await readParts(tx, kind, [sentenceId]))[0]);
+  });
 }

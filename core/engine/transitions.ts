@@ -128,7 +128,7 @@ export async function claimPart(
       // update then matches no row under read committed) and is the prompt the video is made from.
       const written = writeVideoPrompt({ imagePrompt: row.image_prompt, sentence: row.text });
       const [saved] = await tx<{ video_prompt: string }[]>`
-        update sentences set video_prompt = ${written}, updated_at = now()
+        update sentences set video_prompt = ${written}, video_prompt_source = 'writer', updated_at = now()
         where id = ${sentenceId} and btrim(video_prompt) = ''
         returning video_prompt`;
       if (saved) {

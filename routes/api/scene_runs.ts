@@ -1,6 +1,7 @@
 /**
  * Bulk scene generation, under /api/v1/projects/:id:
- * - POST generate-scenes → 202 {run} (a new run), or 200 {run} (the run already active);
+ * - POST generate-scenes, optional body {scope: "missing" | "changed" | "all"} → 202 {run} (a new
+ *   run), or 200 {run} (the run already active);
  * - POST cancel-scenes → 200 {run, cancelled};
  * - POST retry-failed-scenes, optional body {sentenceIds} → 202 {run};
  * - GET scene-run → 200 {run} (the active or latest run, or null).
@@ -9,24 +10,26 @@
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { cancelRun, currentRun, retryFailed, startRun } from "../../core/engine/runs.ts";
-import { allowOnly, idParam, readJson } from "../http.ts";
-import { retryFailedBody } from "./schemas.ts";
+import { allowOnly, idParam, readOptionalJson } from "../http.ts";
+import { runSettings } from "./run_settings.ts";
+import { generateScenesBody, retryFailedBody } from "./schemas.ts";
 
 export function sceneRunsApi({ sql, config }: AppDeps) {
   const api = new Hono();
-  const settings = { maxAttempts: config.maxAttempts };
+  const settings = runSettings(config);
   const projectId = (c: Context) => idParam(c, "id", "project");
 
   api.post("/:id/generate-scenes", async (c) => {
-    const { run, created } = await startRun(sql, projectId(c), settings);
+    const id = projectId(c);
+    const { scope } = await readOptionalJson(c, generateScenesBody);
+    const { run, created } = await startRun(sql, id, settings, scope);
     return c.json({ run }, created ? 202 : 200);
   });
   api.post("/:id/cancel-scenes", async (c) => c.json(await cancelRun(sql, projectId(c))));
   api.post("/:id/retry-failed-scenes", async (c) => {
     const id = projectId(c);
     // The body is optional: an empty one means "every failed scene".
-    const hasBody = c.req.raw.body !== null && (await c.req.raw.clone().text()).trim() !== "";
-    const body = hasBody ? await readJson(c, retryFailedBody) : {};
+    const body = await readOptionalJson(c, retryFailedBody);
     const { run } = await retryFailed(sql, id, settings, body.sentenceIds);
     return c.json({ run }, 202);
   });

@@ -12,10 +12,77 @@ export const createProjectBody = z.strictObject({
 });
 
 export const updateSentenceBody = z.strictObject({
+  text: text("text", LIMITS.sentenceChars).refine((s) => s.trim().length > 0, "text must not be empty").optional(),
   imagePrompt: text("imagePrompt", LIMITS.promptChars).optional(),
   videoPrompt: text("videoPrompt", LIMITS.promptChars).optional(),
-}).refine((b) => b.imagePrompt !== undefined || b.videoPrompt !== undefined, {
-  message: "send imagePrompt, videoPrompt or both",
+}).refine((b) => b.text !== undefined || b.imagePrompt !== undefined || b.videoPrompt !== undefined, {
+  message: "send text, imagePrompt, videoPrompt or several of them",
+});
+
+const position = (name: string) =>
+  z.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(
+    0,
+    `${name} must be 0 or more`,
+  ).max(LIMITS.sentencesPerProject, `${name} must be at most ${LIMITS.sentencesPerProject}`);
+
+const id = (name: string) =>
+  z.number({ error: `${name} must be an id (a number)` }).int(`${name} must be a whole number`).min(
+    1,
+    `${name} must be positive`,
+  ).max(2_147_483_647, `${name} must be at most 2147483647`);
+
+const partName = z.enum(["image", "video", "audio"], { error: 'part must be "image", "video" or "audio"' });
+
+export const generateScenesBody = z.strictObject({
+  scope: z.enum(["missing", "changed", "all"], { error: 'scope must be "missing", "changed" or "all"' }).optional(),
+});
+
+export const regenerateBody = z.strictObject({
+  parts: z.array(partName, { error: 'parts must be a list like ["image", "video"]' }).min(
+    1,
+    "parts must name at least one part",
+  ).max(3, "parts may name each part once").refine((p) => new Set(p).size === p.length, "parts may name each part once")
+    .optional(),
+});
+
+export const selectTakeBody = z.strictObject({ part: partName, takeId: id("takeId") });
+
+export const insertSentenceBody = z.strictObject({
+  text: text("text", LIMITS.sentenceChars).refine((s) => s.trim().length > 0, "text must not be empty"),
+  position: position("position").optional(),
+});
+
+export const splitSentenceBody = z.strictObject({
+  at: z.number({ error: "at must be a character position (a number)" }).int("at must be a whole number").min(
+    1,
+    "at must be inside the text",
+  ).max(LIMITS.sentenceChars, `at must be at most ${LIMITS.sentenceChars}`),
+});
+
+export const moveSentenceBody = z.strictObject({
+  sectionId: id("sectionId").optional(),
+  position: position("position"),
+});
+
+export const addSectionBody = z.strictObject({
+  title: text("title", LIMITS.titleChars).nullable().optional(),
+  position: position("position").optional(),
+  script: text("script", LIMITS.scriptChars).optional(),
+});
+
+export const renameSectionBody = z.strictObject({ title: text("title", LIMITS.titleChars).nullable() });
+
+export const moveSectionBody = z.strictObject({ position: position("position") });
+
+export const updateProjectBody = z.strictObject({
+  title: text("title", LIMITS.titleChars).trim().min(1, "title must not be empty").optional(),
+  aspectRatio: z.enum(["16:9", "9:16"], { error: 'aspectRatio must be "16:9" or "9:16"' }).optional(),
+  clipSeconds: z.number({ error: "clipSeconds must be a number of seconds" }).min(
+    1,
+    "clipSeconds must be at least 1",
+  ).max(20, "clipSeconds must be at most 20").optional(),
+}).refine((b) => b.title !== undefined || b.aspectRatio !== undefined || b.clipSeconds !== undefined, {
+  message: "send title, aspectRatio, clipSeconds or several of them",
 });
 
 export const retryFailedBody = z.strictObject({

@@ -4,7 +4,8 @@ import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { SentenceCard } from "../../components/SentenceCard.tsx";
-import { getProject, getSentence, updateSentencePrompts } from "../../core/domain/projects.ts";
+import { getProject, getSentence } from "../../core/domain/projects.ts";
+import { updateSentence } from "../../core/domain/sentences.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
@@ -109,7 +110,7 @@ export function storyboardPages(deps: AppDeps) {
     const submitted = form.imagePrompt !== undefined || form.videoPrompt !== undefined;
     const sentence = submitted && imagePrompt === undefined && videoPrompt === undefined
       ? await getSentence(sql, id) // nothing changed
-      : await updateSentencePrompts(sql, id, parseWith(updateSentenceBody, { imagePrompt, videoPrompt }));
+      : await updateSentence(sql, id, parseWith(updateSentenceBody, { imagePrompt, videoPrompt }));
     return c.redirect(`/projects/${sentence.projectId}#sentence-${sentence.id}`, 303);
   });
   return pages;

@@ -20,7 +20,7 @@
 import type { JobHelpers } from "graphile-worker";
 import type { Sql } from "../../core/db/client.ts";
 import { retryOnConnectionLoss } from "../../core/db/retry.ts";
-import { parsePayload } from "../../core/engine/jobs.ts";
+import { jobKey, parsePayload } from "../../core/engine/jobs.ts";
 import {
   type ClaimedPart,
   claimPart,
@@ -73,7 +73,7 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
     ctx.log(`Job ${job.id} (${job.task_identifier}) has an unusable payload ${JSON.stringify(payload)}; dropped.`);
     return;
   }
-  const controller = ctx.jobs.add(String(job.id), target.runId);
+  const controller = ctx.jobs.add(String(job.id), target.runId, jobKey(part, target.sentenceId));
   const onShutdown = () => ctx.jobs.abortAll();
   helpers.abortSignal?.addEventListener("abort", onShutdown);
   const files: MediaFile[] = [];
