@@ -53,16 +53,15 @@ export interface BindingFile {
   sizeMultiple?: number;
 }
 
+const REF_HELP = 'write a node input as "<node id>.<input name>" (e.g. "6.text") or {"node": "6", "input": "text"}';
 const refSchema = z.union([
   z.object({ node: z.union([z.string(), z.number()]).transform(String), input: z.string().min(1) }),
-  z.string().regex(/^[^.]+\.[^.]+$/, 'write a node input as "<node id>.<input name>", e.g. "6.text"').transform(
-    (text) => {
-      const dot = text.indexOf(".");
-      return { node: text.slice(0, dot), input: text.slice(dot + 1) };
-    },
-  ),
-]);
-const refsSchema = z.union([refSchema.transform((ref) => [ref]), z.array(refSchema)]);
+  z.string().regex(/^[^.]+\.[^.]+$/).transform((text) => {
+    const dot = text.indexOf(".");
+    return { node: text.slice(0, dot), input: text.slice(dot + 1) };
+  }),
+], { error: REF_HELP });
+const refsSchema = z.union([refSchema.transform((ref) => [ref]), z.array(refSchema)], { error: REF_HELP });
 const bindingFileSchema = z.strictObject({
   ...Object.fromEntries(BINDING_SLOTS.map((slot) => [slot, refsSchema.optional()])) as Record<
     BindingSlot,
