@@ -224,7 +224,8 @@ function firstLines(text: string): string {
 }
 
 function formatSeconds(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`;
+  if (seconds % 60 === 0) return seconds === 60 ? "1 minute" : `${seconds / 60} minutes`;
+  return seconds === 1 ? "1 second" : `${seconds} seconds`;
 }
 
 export { ComfyRequestError, PromptRejectedError };

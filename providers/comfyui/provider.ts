@@ -288,7 +288,7 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
           reachable: true,
           server: part.url,
           gpu: device
-            ? { name: device.name.replace(/\s*:\s*\w+$/, ""), vramTotal: device.vram_total, vramFree: device.vram_free }
+            ? { name: gpuName(device.name), vramTotal: device.vram_total, vramFree: device.vram_free }
             : undefined,
           queue: { running: queue.running.length, pending: queue.pending.length },
         };
@@ -316,6 +316,11 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
       servers.clear();
     },
   };
+}
+
+/** "cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync" (ComfyUI's device name) → "NVIDIA GeForce RTX 4090". */
+function gpuName(device: string): string {
+  return device.replace(/^\w+:\d+\s+/, "").replace(/\s*:\s*\w+$/, "").trim() || device;
 }
 
 function videoTimingOf(workflow: Workflow, seconds: number): VideoTiming {

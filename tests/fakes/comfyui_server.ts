@@ -57,6 +57,8 @@ export interface FakeComfyUI {
   readonly models: Record<string, string[]>;
   /** Node classes the server has (delete one to emulate a missing custom node). */
   readonly catalog: Record<string, ClassDef>;
+  /** Answers the next `times` requests to `path` (no /api prefix) with `status` (a 5xx, say). */
+  failRequests(path: string, status: number, times?: number): void;
   /** Makes the next matching node fail. */
   inject(injection: Injection): void;
   /** Called at every node start of every prompt (after the interrupt check). */
@@ -93,6 +95,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
   let refuseSocketsUntil = 0;
   let muted = false;
   const requests: LoggedRequest[] = [];
+  const httpFailures: { path: string; status: number; times: number }[] = [];
 
   const send = (ws: WebSocket | undefined, payload: string | Uint8Array) => {
     if (!ws || muted || ws.readyState !== WebSocket.OPEN) return;
@@ -131,6 +134,12 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     const method = request.method;
     const entry: LoggedRequest = { method, path: path + url.search };
     requests.push(entry);
+    const failure = httpFailures.find((f) => f.path === path && f.times > 0);
+    if (failure) {
+      failure.times -= 1;
+      await request.body?.cancel();
+      return new Response("Internal Server Error", { status: failure.status });
+    }
     const readJson = async () => {
       const text = await request.text();
       entry.body = text ? JSON.parse(text) : undefined;
@@ -379,6 +388,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     options: settings,
     models,
     catalog,
+    failRequests: (path, status, times = 1) => httpFailures.push({ path, status, times }),
     inject: (injection) => executor.injections.push({ ...injection }),
     onNodeStart: (hook) => executor.onNodeStart = hook,
     dropSockets(refuseMs = 0) {

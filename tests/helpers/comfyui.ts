@@ -7,6 +7,7 @@ import { type ComfyUIProvider, type ComfyUITuning, createComfyUIProvider } from 
 import { loadComfyUISettings } from "../../providers/comfyui/settings.ts";
 import { encodeFlatPng } from "../../providers/simulated.ts";
 import type { ImageRequest, PartStatus, VideoRequest } from "../../providers/types.ts";
+import { type FakeComfyUI, type FakeComfyUIOptions, startFakeComfyUI } from "../fakes/comfyui_server.ts";
 
 /** Fast polling and reconnects, so fallbacks show within a second. */
 export const FAST: ComfyUITuning = {
@@ -88,4 +89,42 @@ export async function waitFor(check: () => boolean, ms = 3000, what = "the condi
     if (performance.now() > until) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** What {@link withComfy} hands a test. */
+export interface ComfyContext {
+  fake: FakeComfyUI;
+  provider: ComfyUIProvider;
+  dir: string;
+}
+
+/**
+ * Runs `body` with a fresh fake ComfyUI, a provider pointed at it (COMFYUI_URL plus `env`) and a
+ * media folder; closes all three afterwards.
+ */
+export async function withComfy(
+  setup: { fake?: FakeComfyUIOptions; env?: Record<string, string>; tuning?: ComfyUITuning },
+  body: (context: ComfyContext) => Promise<void>,
+): Promise<void> {
+  const fake = await startFakeComfyUI(setup.fake);
+  const { dir, cleanup } = await mediaDir();
+  const provider = comfyProvider({ COMFYUI_URL: fake.url, ...setup.env }, setup.tuning);
+  try {
+    await body({ fake, provider, dir });
+  } finally {
+    provider.close();
+    await fake.close();
+    await cleanup();
+  }
+}
+
+/** The graphs our client submitted to the fake, in order. */
+export function submittedGraphs(
+  fake: FakeComfyUI,
+): Record<string, { class_type: string; inputs: Record<string, unknown> }>[] {
+  return fake.requests
+    .filter((r) =>
+      r.method === "POST" && r.path === "/prompt" && (r.body as { client_id?: string })?.client_id !== "someone-else"
+    )
+    .map((r) => (r.body as { prompt: Record<string, { class_type: string; inputs: Record<string, unknown> }> }).prompt);
 }
