@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { applyBindings, type BindingMap, inferBindings, type InputRef, missingBindings, parseBindingFile } from "./bindings.ts";
+import {
+  applyBindings,
+  type BindingMap,
+  inferBindings,
+  type InputRef,
+  missingBindings,
+  parseBindingFile,
+} from "./bindings.ts";
 import type { ApiGraph } from "./graph.ts";
 import { PRESETS } from "./workflows/presets.ts";
 import flux1DevCheckpoint from "./testdata/comfyui_examples_flux_dev_checkpoint.api.json" with { type: "json" };
@@ -33,13 +40,24 @@ const cases: { name: string; graph: ApiGraph; kind: "image" | "video"; expected:
     name: "Flux schnell split files (BasicGuider, RandomNoise)",
     graph: fluxSplit as ApiGraph,
     kind: "image",
-    expected: { prompt: refs("6.text"), negative: [], seed: refs("25.noise_seed"), width: refs("5.width"), output: "9" },
+    expected: {
+      prompt: refs("6.text"),
+      negative: [],
+      seed: refs("25.noise_seed"),
+      width: refs("5.width"),
+      output: "9",
+    },
   },
   {
     name: "SDXL base + refiner (two prompts, the second stage adds no noise)",
     graph: sdxlRefiner as ApiGraph,
     kind: "image",
-    expected: { prompt: refs("6.text", "15.text"), negative: refs("7.text", "16.text"), seed: refs("10.noise_seed"), output: "19" },
+    expected: {
+      prompt: refs("6.text", "15.text"),
+      negative: refs("7.text", "16.text"),
+      seed: refs("10.noise_seed"),
+      output: "19",
+    },
   },
   {
     name: "Wan 2.2 5B template (titles, latent start image, CreateVideo fps)",
@@ -147,7 +165,11 @@ Deno.test("applyBindings writes every value into a copy, with a fresh filename p
   assert.deepEqual([graph["8"].inputs.width, graph["8"].inputs.height, graph["8"].inputs.length], [480, 832, 65]);
   assert.equal(graph["17"].inputs.filename_prefix, "scene-studio/video-abc");
   const keepsNegative = applyBindings(preset.graph, preset.bindings, { prompt: "x", seed: 1, filenamePrefix: "p" });
-  assert.equal(keepsNegative["6"].inputs.text, preset.graph["6"].inputs.text, "no negative given: the workflow's own stays");
+  assert.equal(
+    keepsNegative["6"].inputs.text,
+    preset.graph["6"].inputs.text,
+    "no negative given: the workflow's own stays",
+  );
 });
 
 Deno.test("binding files take objects, dotted strings and lists, and name what is wrong", () => {

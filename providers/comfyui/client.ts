@@ -208,7 +208,10 @@ export class ComfyClient {
       options,
     );
     if (res.status === 400) {
-      const body = await this.#read(res, "/prompt") as { error?: unknown; node_errors?: Record<string, NodeErrors> };
+      const body = await this.#read(res, "/prompt", { refusal: true }) as {
+        error?: unknown;
+        node_errors?: Record<string, NodeErrors>;
+      };
       const error = typeof body?.error === "object" && body.error
         ? body.error as PromptRejectedError["error"]
         : { type: "unknown", message: String(body?.error ?? "Bad request") };
@@ -291,7 +294,7 @@ export class ComfyClient {
   }
 
   async #json(path: string, init: RequestInit, options: CallOptions, allowEmpty = false): Promise<unknown> {
-    return await this.#read(await this.#fetch(path, init, options), path, allowEmpty);
+    return await this.#read(await this.#fetch(path, init, options), path, { allowEmpty });
   }
 
   /** Fetches with the caller's signal and a timeout; 5xx and network failures become ComfyRequestError. */
@@ -317,16 +320,17 @@ export class ComfyClient {
     return res;
   }
 
-  async #read(res: Response, path: string, allowEmpty = false): Promise<unknown> {
+  /** The JSON body; `allowEmpty` takes an empty body as undefined, `refusal` reads a 4xx body too. */
+  async #read(res: Response, path: string, how: { allowEmpty?: boolean; refusal?: boolean } = {}): Promise<unknown> {
     const text = await res.text().catch((error) => {
       throw new ComfyRequestError("protocol", this.baseUrl, path, `reading the answer to ${path} failed`, res.status, {
         cause: error,
       });
     });
-    if (!res.ok) {
+    if (!res.ok && !how.refusal) {
       throw new ComfyRequestError("http", this.baseUrl, path, `ComfyUI answered ${res.status} to ${path}`, res.status);
     }
-    if (allowEmpty && text.trim() === "") return undefined;
+    if (how.allowEmpty && text.trim() === "") return undefined;
     try {
       return JSON.parse(text);
     } catch {

@@ -113,7 +113,11 @@ Deno.test("bad values are one sentence naming the variable", () => {
     assert.throws(() => loadComfyUISettings(env, both, read), (error: Error) => {
       assert.ok(error instanceof ComfyUISettingsError);
       assert.match(error.message, message);
-      assert.equal(error.message.replaceAll("e.g.", "eg").split(/\.\s+[A-Z]/).length, 1, `one sentence: ${error.message}`);
+      assert.equal(
+        error.message.replaceAll("e.g.", "eg").split(/\.\s+[A-Z]/).length,
+        1,
+        `one sentence: ${error.message}`,
+      );
       return true;
     }, JSON.stringify(env));
   }
