@@ -4,8 +4,10 @@
  * back to polling, a restarted server that lost the prompt and a per-part timeout end the part.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { createComfyUIProvider } from "../providers/comfyui/provider.ts";
 import { loadComfyUISettings } from "../providers/comfyui/settings.ts";
+import { PRESETS } from "../providers/comfyui/workflows/presets.ts";
 import { readPngSize } from "../providers/fixtures/media_checks.ts";
 import { ProviderError } from "../providers/types.ts";
 import { startFakeComfyUI } from "./fakes/comfyui_server.ts";
@@ -16,6 +18,7 @@ import {
   mediaDir,
   submittedGraphs,
   videoRequest,
+  waitFor,
   withComfy,
 } from "./helpers/comfyui.ts";
 
@@ -234,4 +237,38 @@ Deno.test("a server that goes away mid-part and stays away: transient once the w
     assert.ok(performance.now() - started < 2500);
     fake.onNodeStart(undefined);
   });
+});
+
+Deno.test("a prompt queued with node_errors (one output invalid) is a permanent failure and is taken off the queue", async () => {
+  const { dir, cleanup } = await mediaDir();
+  try {
+    const graph = structuredClone(PRESETS["flux-schnell"].graph);
+    graph["8"] = {
+      class_type: "SaveImage",
+      inputs: { images: ["9", 0], filename_prefix: "extra" },
+      _meta: { title: "Extra Save" },
+    };
+    graph["9"] = { class_type: "VAEDecode", inputs: { samples: ["5", 0] }, _meta: { title: "Extra Decode" } };
+    const path = join(dir, "two-outputs.json");
+    await Deno.writeTextFile(path, JSON.stringify(graph));
+    const bindings = join(dir, "bindings.json");
+    await Deno.writeTextFile(bindings, JSON.stringify({ output: "7" }));
+    await withComfy(
+      { fake: { stepMs: 30 }, env: { COMFYUI_IMAGE_WORKFLOW: path, COMFYUI_IMAGE_BINDINGS: bindings } },
+      async ({ fake, provider }) => {
+        await rejectsWith(
+          provider.generateImage(imageRequest(dir)),
+          false,
+          /^ComfyUI refused the workflow in two-outputs\.json: node 9 \(Extra Decode\), input "vae": Required input is missing \(vae\)\.$/,
+        );
+        await waitFor(() => fake.idle(), 1000, "the half-valid prompt to be gone");
+        assert.ok(
+          fake.requests.some((r) => r.path === "/queue" && r.method === "POST"),
+          "it was deleted or interrupted",
+        );
+      },
+    );
+  } finally {
+    await cleanup();
+  }
 });

@@ -206,3 +206,20 @@ Deno.test("a custom workflow runs with inferred bindings; one that lacks a bindi
     await cleanup();
   }
 });
+
+Deno.test("switching between image and video workflows on one server pays a model load each time", async () => {
+  await withComfy({ fake: { stepMs: 1, modelLoadMs: 150 } }, async ({ fake, provider, dir }) => {
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    const firstImage = await timed(() => provider.generateImage(imageRequest(dir, { seed: 1 })));
+    const secondImage = await timed(() => provider.generateImage(imageRequest(dir, { seed: 2 })));
+    const video = await timed(async () => provider.imageToVideo(await videoRequest(dir)));
+    const backToImage = await timed(() => provider.generateImage(imageRequest(dir, { seed: 3 })));
+    assert.equal(fake.timeline.filter((e) => e.event === "load_start").length, 3);
+    assert.ok(firstImage >= 150 && video >= 150 && backToImage >= 150, `${firstImage}, ${video}, ${backToImage}`);
+    assert.ok(secondImage < 150, `same models, no load: ${secondImage} ms`);
+  });
+});
