@@ -7,7 +7,7 @@
  * (`custom_validation_failed`, "Invalid image file"). Outputs that fail are dropped; if none is left
  * the answer is 400 `prompt_outputs_failed_validation`, else 200 with the `node_errors`.
  */
-import { CATALOG, type ClassDef, type InputDef } from "./catalog.ts";
+import type { ClassDef, InputDef } from "./catalog.ts";
 
 type Graph = Record<string, { class_type?: unknown; inputs?: Record<string, unknown>; _meta?: { title?: string } }>;
 
