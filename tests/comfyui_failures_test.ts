@@ -190,6 +190,46 @@ Deno.test("a socket dropped mid-prompt (and refused for a while): polling still 
   });
 });
 
+Deno.test("after a drop the socket reconnects with backoff and live progress resumes", async () => {
+  await withComfy({ fake: { stepMs: 30 } }, async ({ fake, provider, dir }) => {
+    let droppedAt = 0;
+    fake.onNodeStart(({ classType }) => {
+      if (classType !== "KSampler") return;
+      droppedAt = performance.now();
+      fake.dropSockets(150);
+    });
+    const request = await videoRequest(dir); // 20 sampler steps × 30 ms
+    const result = provider.imageToVideo(request);
+    await waitFor(() => droppedAt > 0 && fake.socketCount() === 1, 3000, "the socket to come back");
+    const reconnectedAfter = performance.now() - droppedAt;
+    const progressBefore = request.reports.progress.length;
+    await result;
+    assert.ok(
+      reconnectedAfter >= 150 && reconnectedAfter < 1000,
+      `reconnected after ${Math.round(reconnectedAfter)} ms`,
+    );
+    assert.ok(request.reports.progress.length > progressBefore + 5, "progress kept coming over the new socket");
+    assert.ok(fake.requests.filter((r) => r.path.startsWith("/ws")).length >= 3, "it retried the refused socket");
+  });
+});
+
+Deno.test("a long silent node keeps the socket alive with keep-alive frames and ends normally", async () => {
+  await withComfy({ fake: { stepMs: 1, classMs: { VAEDecode: 700 } } }, async ({ fake, provider, dir }) => {
+    const media = await provider.generateImage(imageRequest(dir));
+    readPngSize(await Deno.readFile(media.path));
+    const keepAlives = fake.clientFrames.filter((frame) => JSON.parse(frame).type === "keepalive");
+    assert.ok(keepAlives.length >= 2, `keep-alive frames: ${keepAlives.length}`);
+  });
+});
+
+Deno.test("a still image that vanished is a permanent failure without our server's paths", async () => {
+  await withComfy({}, async ({ provider, dir }) => {
+    const request = await videoRequest(dir);
+    await Deno.remove(request.image);
+    await rejectsWith(provider.imageToVideo(request), false, /^The scene's still image is missing/);
+  });
+});
+
 Deno.test("a socket that goes quiet: polling completes the part after the quiet period", async () => {
   await withComfy({ fake: { stepMs: 10 } }, async ({ fake, provider, dir }) => {
     fake.onNodeStart(({ classType }) => {

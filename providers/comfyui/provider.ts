@@ -252,7 +252,16 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
       const size = sizeForAspect(request.width, request.height, workflow.size);
       const timing = videoTimingOf(workflow, request.seconds);
       await runPart("video", request, async (server, signal) => {
-        const bytes = await Deno.readFile(request.image);
+        const bytes = await Deno.readFile(request.image).catch((error) => {
+          throw error instanceof Deno.errors.NotFound
+            ? new ProviderError(
+              "The scene's still image is missing, so there is nothing to animate: generate the image again.",
+              {
+                transient: false,
+              },
+            )
+            : error;
+        });
         const image = await server.client.uploadImage(bytes, `scene-studio-${crypto.randomUUID()}.png`, { signal });
         return {
           prompt: request.prompt,

@@ -77,6 +77,8 @@ export interface FakeComfyUI {
   idle(): boolean;
   /** Number of open WebSockets. */
   socketCount(): number;
+  /** Text frames clients sent (keep-alives and feature flags), newest last. */
+  readonly clientFrames: string[];
   close(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
   let refuseSocketsUntil = 0;
   let muted = false;
   const requests: LoggedRequest[] = [];
+  const clientFrames: string[] = [];
   const httpFailures: { path: string; status: number; times: number }[] = [];
 
   const send = (ws: WebSocket | undefined, payload: string | Uint8Array) => {
@@ -114,6 +117,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
   const executor = new Executor(hub, files, {
     stepMs: options.stepMs ?? 5,
     nodeMs: options.nodeMs ?? 1,
+    classMs: options.classMs ?? {},
     modelLoadMs: options.modelLoadMs ?? 0,
     previews: options.previews ?? false,
   }, () => catalog);
@@ -320,6 +324,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
+      clientFrames.push(event.data);
       try {
         const message = JSON.parse(event.data);
         if (message?.type === "feature_flags") {
@@ -425,6 +430,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     },
     idle: () => !executor.running && executor.pending.length === 0,
     socketCount: () => sockets.size,
+    clientFrames,
     async close() {
       executor.stop();
       closeSockets();

@@ -70,8 +70,12 @@ export interface Injection {
 
 /** Timing knobs (ms), changeable while running. */
 export interface ExecutorTiming {
+  /** Per progress tick of a sampler. */
   stepMs: number;
+  /** Per node without progress (unless `classMs` names its class). */
   nodeMs: number;
+  /** Per node of these classes, e.g. a silent `{ VAEDecode: 2000 }`. */
+  classMs: Record<string, number>;
   modelLoadMs: number;
   previews: boolean;
 }
@@ -359,7 +363,7 @@ export class Executor {
           if (this.timing.previews) this.hub.binary(client, previewFrame());
         }
       } else {
-        await sleep(this.timing.nodeMs);
+        await sleep(this.timing.classMs[node.class_type] ?? this.timing.nodeMs);
         if (!alive()) return;
       }
       let ui: Record<string, unknown> | null = null;
