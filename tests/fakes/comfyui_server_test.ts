@@ -150,7 +150,7 @@ Deno.test("an identical resubmission is fully cached: no executing per node, exe
   await withFake(async (fake) => {
     const socket = await listen(fake, "c1");
     const first = await post(fake, "/prompt", { prompt: imageGraph(5), client_id: "c1" });
-    await waitUntil(() => fake.executor.history.has(first.body.prompt_id));
+    await waitUntil(() => socket.messages.some((m) => m.type === "executing" && m.data.node === null));
     const from = socket.messages.length;
     const second = await post(fake, "/prompt", { prompt: imageGraph(5), client_id: "c1" });
     await waitUntil(() => socket.messages.slice(from).some((m) => m.type === "executing" && m.data.node === null));
