@@ -15,7 +15,7 @@
  * Messages never contain absolute paths of the server: {@link stripPaths} keeps only file names.
  */
 import { ProviderError } from "../types.ts";
-import { ComfyRequestError, type NodeErrors, PromptRejectedError } from "./client.ts";
+import type { ComfyRequestError, NodeErrors, PromptRejectedError } from "./client.ts";
 import { type ApiGraph, describeNode } from "./graph.ts";
 import { howToInstall, modelFolderFor } from "./node_knowledge.ts";
 import type { Workflow } from "./workflow.ts";
@@ -227,5 +227,3 @@ function formatSeconds(seconds: number): string {
   if (seconds % 60 === 0) return seconds === 60 ? "1 minute" : `${seconds / 60} minutes`;
   return seconds === 1 ? "1 second" : `${seconds} seconds`;
 }
-
-export { ComfyRequestError, PromptRejectedError };

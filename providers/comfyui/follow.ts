@@ -60,6 +60,9 @@ export function followPrompt(options: FollowOptions): Promise<PromptOutcome> {
     let lookAgain = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fractions = new Map<string, number>();
+    // Assigned below; declared first because a replayed message may finish the prompt at once.
+    let offPrompt = () => {};
+    let offBroadcast = () => {};
 
     const cleanup = () => {
       settled = true;
@@ -175,16 +178,17 @@ export function followPrompt(options: FollowOptions): Promise<PromptOutcome> {
           break;
       }
     };
-    const offPrompt = socket.subscribe(promptId, onMessage);
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) return onAbort();
+    offPrompt = socket.subscribe(promptId, onMessage);
+    if (settled) return offPrompt();
     let lastQueueLook = 0;
-    const offBroadcast = socket.onBroadcast((message) => {
+    offBroadcast = socket.onBroadcast((message) => {
       // Queue changes while we wait: see whether we moved up (throttled).
       if (message.type !== "status" || phase === "running" || performance.now() - lastQueueLook < 250) return;
       lastQueueLook = performance.now();
       lookSoon();
     });
-    signal.addEventListener("abort", onAbort, { once: true });
-    if (signal.aborted) return onAbort();
 
     const tick = () => {
       if (settled) return;

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { PRESETS } from "../../providers/comfyui/workflows/presets.ts";
+import { waitFor } from "../helpers/comfyui.ts";
 import { type FakeComfyUI, startFakeComfyUI } from "./comfyui_server.ts";
 
 type Message = { type: string; data: Record<string, unknown> };
@@ -30,13 +31,7 @@ async function listen(fake: FakeComfyUI, clientId: string) {
   return { messages, close, onMessage };
 }
 
-async function waitUntil(check: () => boolean, ms = 3000): Promise<void> {
-  const until = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > until) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+const waitUntil = (check: () => boolean) => waitFor(check, 3000, "the fake");
 
 async function post(fake: FakeComfyUI, path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${fake.url}${path}`, {

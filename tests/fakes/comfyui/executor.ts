@@ -279,7 +279,7 @@ export class Executor {
       if (extraMessage) messages.push(extraMessage);
       this.history.set(promptId, {
         prompt: [item.number, promptId, graph, { ...item.extra }, item.outputs],
-        outputs: outcome === "success" ? outputs : outputs,
+        outputs,
         status: { status_str: outcome, completed: outcome === "success", messages },
         meta: Object.fromEntries(
           Object.keys(outputs).map((
