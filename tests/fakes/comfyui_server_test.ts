@@ -144,7 +144,7 @@ Deno.test("errors and interrupts end with history, status and executing null; OO
 Deno.test("an identical resubmission is fully cached: no executing per node, executed replayed", async () => {
   await withFake(async (fake) => {
     const socket = await listen(fake, "c1");
-    const first = await post(fake, "/prompt", { prompt: imageGraph(5), client_id: "c1" });
+    await post(fake, "/prompt", { prompt: imageGraph(5), client_id: "c1" });
     await waitUntil(() => socket.messages.some((m) => m.type === "executing" && m.data.node === null));
     const from = socket.messages.length;
     const second = await post(fake, "/prompt", { prompt: imageGraph(5), client_id: "c1" });
