@@ -372,23 +372,3 @@ function queueItems(list: unknown[] | undefined): QueueItem[] {
     }];
   });
 }
-
-/** Every file an output dict lists (`images`, `gifs`, `videos`, `audio`), skipping flags like `animated`. */
-export function outputFiles(output: Record<string, unknown> | undefined): OutputFile[] {
-  if (!output) return [];
-  const files: OutputFile[] = [];
-  for (const value of Object.values(output)) {
-    if (!Array.isArray(value)) continue;
-    for (const item of value) {
-      if (item && typeof item === "object" && typeof (item as OutputFile).filename === "string") {
-        const { filename, subfolder, type } = item as Partial<OutputFile>;
-        files.push({
-          filename: filename!,
-          subfolder: typeof subfolder === "string" ? subfolder : "",
-          type: type ?? "output",
-        });
-      }
-    }
-  }
-  return files;
-}

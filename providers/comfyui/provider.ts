@@ -14,6 +14,8 @@
  * | client.ts | HTTP calls, each with an AbortSignal and a timeout; `/view` streamed to a file |
  * | socket.ts | one reconnecting WebSocket per server, keep-alive, messages by prompt id |
  * | follow.ts | one prompt to its outcome: socket hints, `/history` + `/queue` polling fallback |
+ * | cancel.ts | takes a prompt off the server (delete if pending, interrupt if `/queue` shows it running) |
+ * | outputs.ts | finds the result file in a prompt's history |
  * | object_info.ts, preflight.ts | the server has every node, input and model file (one sentence if not) |
  * | errors.ts, node_knowledge.ts | ComfyUI failures → transient/permanent sentences |
  * | media_check.ts | the downloaded file is a non-empty PNG / MP4 |
@@ -43,14 +45,8 @@ import type {
 } from "../types.ts";
 import { ProviderError } from "../types.ts";
 import { applyBindings, type BindingValues } from "./bindings.ts";
-import {
-  ComfyClient,
-  ComfyRequestError,
-  type HistoryEntry,
-  type OutputFile,
-  outputFiles,
-  PromptRejectedError,
-} from "./client.ts";
+import { cancelPrompt } from "./cancel.ts";
+import { ComfyClient, ComfyRequestError, PromptRejectedError } from "./client.ts";
 import {
   executionFailure,
   interruptedElsewhere,
@@ -62,6 +58,7 @@ import {
 import { followPrompt } from "./follow.ts";
 import { checkMediaFile } from "./media_check.ts";
 import { modelFolderFor } from "./node_knowledge.ts";
+import { pickOutput } from "./outputs.ts";
 import { preflightWorkflow } from "./preflight.ts";
 import type { ComfyUIPartSettings, ComfyUISettings } from "./settings.ts";
 import { ComfySocket, type ComfySocketOptions } from "./socket.ts";
@@ -343,13 +340,6 @@ function checkSeed(seed: number): number {
   return seed;
 }
 
-/** The output file to download: the output node's first `type: output` file of the right kind, else any. */
-function pickOutput(entry: HistoryEntry, outputNode: string, extension: string): OutputFile | undefined {
-  const fits = (file: OutputFile) => file.type === "output" && file.filename.toLowerCase().endsWith(`.${extension}`);
-  return outputFiles(entry.outputs[outputNode]).find(fits) ??
-    Object.values(entry.outputs).flatMap((output) => outputFiles(output)).find(fits);
-}
-
 /** For a missing model with a long option list (`input_config: null`), ask `/models/{folder}`. */
 async function modelsForRejection(client: ComfyClient, rejection: PromptRejectedError): Promise<string[] | undefined> {
   for (const entry of Object.values(rejection.nodeErrors)) {
@@ -361,27 +351,4 @@ async function modelsForRejection(client: ComfyClient, rejection: PromptRejected
     }
   }
   return undefined;
-}
-
-/**
- * Takes our prompt off the server: delete it if pending, interrupt it only if `/queue` shows it
- * running, then wait (≤ 1.5 s) until it no longer runs. Best effort: a server that is gone has
- * nothing to cancel.
- */
-async function cancelPrompt(client: ComfyClient, promptId: string): Promise<void> {
-  const quick = { timeoutMs: 2000 };
-  try {
-    await client.deletePending([promptId], quick);
-    let queue = await client.queue(quick);
-    if (!queue.running.some((item) => item.promptId === promptId)) return;
-    await client.interrupt(promptId, quick);
-    const until = performance.now() + 1500;
-    while (performance.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      queue = await client.queue(quick);
-      if (!queue.running.some((item) => item.promptId === promptId)) return;
-    }
-  } catch {
-    // Unreachable or broken server: nothing more we can do.
-  }
 }

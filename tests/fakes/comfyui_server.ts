@@ -19,7 +19,8 @@
  * await fake.close();
  */
 import { CATALOG, type ClassDef, renderClass } from "./comfyui/catalog.ts";
-import { Executor, type ExecutorTiming, type Hub, type Injection, type TimelineEntry } from "./comfyui/executor.ts";
+import { Executor, type ExecutorTiming, type Injection, type TimelineEntry } from "./comfyui/executor.ts";
+import { type ConnectInfo, SocketHub } from "./comfyui/sockets.ts";
 import { FileStore, type FolderType } from "./comfyui/files.ts";
 import { validatePrompt } from "./comfyui/validate.ts";
 import { PRESETS } from "../../providers/comfyui/workflows/presets.ts";
@@ -93,27 +94,15 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     interruptMode: options.interruptMode ?? "targeted",
     promptIdMode: options.promptIdMode ?? "strict",
   };
-  const sockets = new Map<string, WebSocket>();
-  let refuseSocketsUntil = 0;
-  let muted = false;
   const requests: LoggedRequest[] = [];
-  const clientFrames: string[] = [];
   const httpFailures: { path: string; status: number; times: number }[] = [];
-
-  const send = (ws: WebSocket | undefined, payload: string | Uint8Array) => {
-    if (!ws || muted || ws.readyState !== WebSocket.OPEN) return;
-    try {
-      ws.send(payload);
-    } catch { /* closing */ }
-  };
-  const hub: Hub = {
-    toClient: (clientId, type, data) => clientId && send(sockets.get(clientId), JSON.stringify({ type, data })),
-    broadcast: (type, data) => {
-      const text = JSON.stringify({ type, data });
-      for (const ws of sockets.values()) send(ws, text);
-    },
-    binary: (clientId, bytes) => clientId && send(sockets.get(clientId), bytes),
-  };
+  const hub: SocketHub = new SocketHub((clientId): ConnectInfo => {
+    const running = executor.running;
+    return {
+      queueRemaining: executor.queueRemaining,
+      runningNode: running?.item.extra.client_id === clientId ? running.lastNode : undefined,
+    };
+  });
   const executor = new Executor(hub, files, {
     stepMs: options.stepMs ?? 5,
     nodeMs: options.nodeMs ?? 1,
@@ -150,7 +139,7 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
       return entry.body as Record<string, unknown> | undefined;
     };
 
-    if (path === "/ws" && method === "GET") return upgrade(request, url);
+    if (path === "/ws" && method === "GET") return hub.upgrade(request, url);
     if (path === "/prompt" && method === "POST") return postPrompt(await readJson());
     if (path === "/prompt" && method === "GET") {
       return json({ exec_info: { queue_remaining: executor.queueRemaining } });
@@ -302,49 +291,6 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     });
   };
 
-  const upgrade = (request: Request, url: URL): Response => {
-    if (performance.now() < refuseSocketsUntil || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("Service Unavailable", { status: 503 });
-    }
-    const { socket, response } = Deno.upgradeWebSocket(request);
-    const sid = url.searchParams.get("clientId") || crypto.randomUUID().replaceAll("-", "");
-    socket.onopen = () => {
-      sockets.set(sid, socket); // a newer socket with the same id replaces the older one
-      send(
-        socket,
-        JSON.stringify({
-          type: "status",
-          data: { status: { exec_info: { queue_remaining: executor.queueRemaining } }, sid },
-        }),
-      );
-      const running = executor.running;
-      if (running && running.item.extra.client_id === sid && running.lastNode) {
-        send(socket, JSON.stringify({ type: "executing", data: { node: running.lastNode } }));
-      }
-    };
-    socket.onmessage = (event) => {
-      if (typeof event.data !== "string") return;
-      clientFrames.push(event.data);
-      try {
-        const message = JSON.parse(event.data);
-        if (message?.type === "feature_flags") {
-          send(
-            socket,
-            JSON.stringify({
-              type: "feature_flags",
-              data: { supports_preview_metadata: true, max_upload_size: 100 * 1024 * 1024 },
-            }),
-          );
-        }
-      } catch { /* ComfyUI logs a warning and goes on */ }
-    };
-    socket.onclose = () => {
-      if (sockets.get(sid) === socket) sockets.delete(sid);
-    };
-    socket.onerror = () => {};
-    return response;
-  };
-
   const systemStats = () => {
     const used = executor.loaded.size * 2 * GIB;
     return {
@@ -374,15 +320,6 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
   let server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} }, handler);
   const port = server.addr.port;
 
-  const closeSockets = () => {
-    for (const ws of [...sockets.values()]) {
-      try {
-        ws.close();
-      } catch { /* already closed */ }
-    }
-    sockets.clear();
-  };
-
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -396,16 +333,11 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
     failRequests: (path, status, times = 1) => httpFailures.push({ path, status, times }),
     inject: (injection) => executor.injections.push({ ...injection }),
     onNodeStart: (hook) => executor.onNodeStart = hook,
-    dropSockets(refuseMs = 0) {
-      refuseSocketsUntil = performance.now() + refuseMs;
-      closeSockets();
-    },
-    muteSockets(value) {
-      muted = value;
-    },
+    dropSockets: (refuseMs = 0) => hub.drop(refuseMs),
+    muteSockets: (muted) => hub.muted = muted,
     async restart(restartOptions = {}) {
       executor.restart();
-      closeSockets();
+      hub.drop();
       if (restartOptions.downMs) {
         controller.abort();
         await server.finished;
@@ -429,11 +361,11 @@ export async function startFakeComfyUI(options: FakeComfyUIOptions = {}): Promis
       return body.prompt_id;
     },
     idle: () => !executor.running && executor.pending.length === 0,
-    socketCount: () => sockets.size,
-    clientFrames,
+    socketCount: () => hub.count,
+    clientFrames: hub.clientFrames,
     async close() {
       executor.stop();
-      closeSockets();
+      hub.drop();
       controller.abort();
       await server.finished;
       await files.remove();
