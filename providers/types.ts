@@ -5,6 +5,19 @@
  * {@link ProviderError} so the engine can tell transient from permanent ones.
  */
 
+/** Which kind of media a request or a server is about. */
+export type MediaKind = "image" | "video";
+
+/**
+ * Where a request stands on a shared backend: `waiting` = queued behind other work on the server
+ * (the card says "Waiting for the GPU"), `running` = it executes now ("Generating").
+ */
+export interface RequestPhase {
+  phase: "waiting" | "running";
+  /** Prompts ahead of ours in the server's queue (running ones included), when known. */
+  queueAhead?: number;
+}
+
 /** What to generate a still image from. */
 export interface ImageRequest {
   prompt: string;
@@ -19,11 +32,10 @@ export interface ImageRequest {
   signal: AbortSignal;
   /** Optional progress callback, fraction 0..1. */
   onProgress?: (fraction: number) => void;
-  /**
-   * Optional: what the request is doing — `waiting` behind other work on the backend (e.g. in
-   * ComfyUI's queue), or `running`.
-   */
-  onStatus?: (status: { phase: "waiting" | "running"; queueAhead?: number }) => void;
+  /** Optional: told when the request starts waiting on a shared server, or starts running there. */
+  onStatus?: (status: RequestPhase) => void;
+  /** Optional: how many attempts the engine makes in all, so the last one can say what to change. */
+  maxAttempts?: number;
 }
 
 /** What to animate a still image into a clip from. */
@@ -41,25 +53,61 @@ export interface VideoRequest {
   outPath: string;
   signal: AbortSignal;
   onProgress?: (fraction: number) => void;
-  onStatus?: (status: { phase: "waiting" | "running"; queueAhead?: number }) => void;
+  onStatus?: (status: RequestPhase) => void;
+  maxAttempts?: number;
 }
 
-/** A file the provider wrote, and what it actually made when the provider knows. */
+/** A file the provider wrote, and (optionally) what it actually made: sizes and clip length may be rounded. */
 export interface GeneratedMedia {
   path: string;
   mimeType: "image/png" | "video/mp4";
   width?: number;
   height?: number;
+  /** Clip length in ms (videos). */
   durationMs?: number;
+  /** Frames of the clip (videos). */
   frames?: number;
+  /** Frame rate of the clip (videos). */
   fps?: number;
 }
 
-/** An image and video backend. */
+/** What a backend server says about itself (ComfyUI: /system_stats and /queue). */
+export interface ProviderStatus {
+  reachable: boolean;
+  /** The server's base URL. */
+  server?: string;
+  /** Why it is not reachable, or a note, as a sentence. */
+  message?: string;
+  gpu?: { name: string; vramTotal: number; vramFree: number };
+  /** Prompts the server runs now and has waiting, everyone's. */
+  queue?: { running: number; pending: number };
+}
+
+/** A clip length on a workflow's frame grid. */
+export interface VideoTiming {
+  frames: number;
+  fps: number;
+  /** What the clip really lasts: frames / fps. */
+  seconds: number;
+}
+
+/** An image and video backend. The optional members are offered by server backends (ComfyUI). */
 export interface MediaProvider {
   readonly name: string;
   generateImage(request: ImageRequest): Promise<GeneratedMedia>;
   imageToVideo(request: VideoRequest): Promise<GeneratedMedia>;
+  /** Reachability, GPU and queue of the server that serves `kind` (default "image"). Never throws. */
+  status?(kind?: MediaKind): Promise<ProviderStatus>;
+  /**
+   * Checks that the server can run the configured workflow(s) (`kind`, or both when omitted); throws
+   * a permanent {@link ProviderError} with one sentence saying what is missing and how to fix it, or
+   * a transient one when the server cannot be reached.
+   */
+  preflight?(kind?: MediaKind): Promise<void>;
+  /** The clip length this backend will really make for `seconds` (frames on its grid). */
+  videoTiming?(seconds: number): VideoTiming;
+  /** The base URL serving `kind`, so callers can tell one server from two. */
+  serverKey?(kind: MediaKind): string;
 }
 
 /**
