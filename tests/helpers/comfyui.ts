@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type ComfyUIProvider, type ComfyUITuning, createComfyUIProvider } from "../../providers/comfyui/provider.ts";
 import { loadComfyUISettings } from "../../providers/comfyui/settings.ts";
 import { encodeFlatPng } from "../../providers/simulated.ts";
-import type { ImageRequest, PartStatus, VideoRequest } from "../../providers/types.ts";
+import type { ImageRequest, RequestPhase, VideoRequest } from "../../providers/types.ts";
 import { type FakeComfyUI, type FakeComfyUIOptions, startFakeComfyUI } from "../fakes/comfyui_server.ts";
 
 /** Fast polling and reconnects, so fallbacks show within a second. */
@@ -27,7 +27,7 @@ export function comfyProvider(env: Record<string, string>, tuning: ComfyUITuning
 /** What a request reported while it ran. */
 export interface Reports {
   progress: number[];
-  statuses: PartStatus[];
+  statuses: RequestPhase[];
 }
 
 /** A folder for outputs, removed by `cleanup`. */
