@@ -1,16 +1,5 @@
-import type { PartName, ScenePart } from "../core/types.ts";
-
-const LABELS: Record<ScenePart["status"], string> = {
-  idle: "Not generated",
-  queued: "Queued",
-  running: "Generating…",
-  done: "Done",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
-/** What the slot shows of a scene part (a {@link ScenePart} fits). */
-export type PartState = Pick<ScenePart, "status" | "url" | "error">;
+import type { PartName, PartView } from "../core/types.ts";
+import { PART_LABELS, STATUS_LABELS } from "./status_labels.ts";
 
 /**
  * The image or video slot of a scene card: the media when there is some, and its status (with the
@@ -20,8 +9,9 @@ export type PartState = Pick<ScenePart, "status" | "url" | "error">;
 export function ScenePartView(
   props: {
     part: PartName;
-    state: PartState;
+    state: Pick<PartView, "status" | "url" | "error">;
     poster?: string | null;
+    /** The scene, as the media's accessible names say it ("Scene 7"). */
     label: string;
     /** Shown on an idle video whose image is on its way: the clip follows the image. */
     waitingFor?: string;
@@ -56,9 +46,9 @@ export function ScenePartView(
         {state.status === "running" && <span class="spinner" aria-hidden="true" />}
       </div>
       <figcaption>
-        <span class="part-name">{part === "image" ? "Image" : "Video"}</span>{" "}
+        <span class="part-name">{PART_LABELS[part]}</span>{" "}
         <span class={`badge badge-${state.status}`}>
-          {state.status === "idle" && props.waitingFor ? props.waitingFor : LABELS[state.status]}
+          {state.status === "idle" && props.waitingFor ? props.waitingFor : STATUS_LABELS[state.status]}
         </span>
         {state.status === "failed" && state.error && props.showError !== false && (
           <p class="part-error" role="note">{state.error}</p>

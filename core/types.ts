@@ -9,7 +9,7 @@ export type PartName = "image" | "video";
 export type AspectRatio = "16:9" | "9:16";
 
 /** The image or the video of one sentence. */
-export interface ScenePart {
+export interface PartView {
   status: PartStatus;
   /** URL of the media file under /media/, when there is one. */
   url: string | null;
@@ -28,8 +28,8 @@ export interface SentenceView {
   imagePrompt: string;
   videoPrompt: string;
   audio: { status: "none" | "ready"; url: string | null };
-  image: ScenePart;
-  video: ScenePart;
+  image: PartView;
+  video: PartView;
 }
 
 export interface SectionView {

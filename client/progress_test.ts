@@ -9,7 +9,8 @@ import {
   partCounts,
   progressFraction,
   type RunCounts,
-} from "./_progress.ts";
+  timeLeft,
+} from "./progress.ts";
 
 function run(over: Partial<RunCounts> & { id?: number } = {}): RunCounts & { id: number } {
   return {
@@ -87,7 +88,7 @@ Deno.test("time left: nothing until a few jobs finished, then the slower queue d
     }),
     40_000,
   );
-  // Failed parts need no more time; a failed image also means no video for that sentence.
+  // Failed parts need no more time; a failed image also means no video for that scene.
   assert.equal(
     estimateRemainingMs({
       ...base,
@@ -152,4 +153,22 @@ Deno.test("excerpts cut at a word", () => {
   assert.equal(excerpt("  spaced\n  out  "), "spaced out");
   assert.equal(excerpt("The quick brown fox jumps over the lazy dog", 20), "The quick brown fox…");
   assert.equal(excerpt("Supercalifragilisticexpialidocious is long", 10), "Supercali…");
+});
+
+Deno.test("the toolbar's time left: formatted, failed parts excluded, nothing without a start time", () => {
+  const failed = (part: "image" | "video") => ({ sentenceId: 1, number: 1, text: "", part, error: "x" });
+  const active = {
+    ...run({ images: { done: 5, total: 10 }, videos: { done: 2, total: 10 } }),
+    failed: [] as ReturnType<typeof failed>[],
+  };
+  assert.equal(timeLeft(active, 0, 10_000), "about 40 s left");
+  assert.equal(
+    timeLeft({ ...active, failed: [failed("image"), failed("image"), failed("video")] }, 0, 10_000),
+    "about 25 s left",
+  );
+  assert.equal(timeLeft(active, NaN, 10_000), null);
+  assert.equal(
+    timeLeft({ ...active, images: { done: 1, total: 10 }, videos: { done: 0, total: 10 } }, 0, 10_000),
+    null,
+  );
 });
