@@ -1,10 +1,12 @@
 /**
  * How islands reach the page's shared state: `useStoryboard()`. In the browser every island of the
- * page gets the same {@link Storyboard} (the bundle is one module graph, so one per page); while the
- * server renders, each call gets a fresh one made from the props it is given, so nothing is shared
- * between islands, requests or users, and islands render from their props alone. This is the one
+ * page gets the same {@link Storyboard} (the bundle is one module graph, so one per page). While the
+ * server renders a page, its islands share one storyboard made for that render alone
+ * (`islands_runtime/render_state.ts`), so nothing leaks between requests and islands render from
+ * their props; a server render outside `renderPage()` gives each call a fresh one. This is the one
  * place that asks where it runs.
  */
+import { perRender } from "../islands_runtime/render_state.ts";
 import { createStoryboard, type Storyboard, type StoryboardInit } from "./storyboard.ts";
 
 let page: Storyboard | undefined;
@@ -20,7 +22,8 @@ let page: Storyboard | undefined;
  * }
  */
 export function useStoryboard(init?: StoryboardInit): Storyboard {
-  const storyboard = typeof document === "undefined" ? createStoryboard() : (page ??= createStoryboard());
+  const storyboard = perRender(useStoryboard, createStoryboard) ??
+    (typeof document === "undefined" ? createStoryboard() : (page ??= createStoryboard()));
   if (init) storyboard.init(init);
   return storyboard;
 }

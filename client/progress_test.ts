@@ -11,19 +11,11 @@ import {
   type RunCounts,
   timeLeft,
 } from "./progress.ts";
+import { runSummary } from "../tests/helpers/run_summary.ts";
 
-function run(over: Partial<RunCounts> & { id?: number } = {}): RunCounts & { id: number } {
-  return {
-    id: 1,
-    status: "active",
-    totalScenes: 24,
-    finishedScenes: 0,
-    failedScenes: 0,
-    cancelledScenes: 0,
-    images: { done: 0, total: 24 },
-    videos: { done: 0, total: 24 },
-    ...over,
-  };
+/** An active run of 24 scenes, overridable. */
+function run(over: Partial<RunCounts> & { id?: number } = {}) {
+  return runSummary({ totalScenes: 24, images: { done: 0, total: 24 }, videos: { done: 0, total: 24 }, ...over });
 }
 
 Deno.test("labels and counts", () => {
@@ -157,10 +149,7 @@ Deno.test("excerpts cut at a word", () => {
 
 Deno.test("the toolbar's time left: formatted, failed parts excluded, nothing without a start time", () => {
   const failed = (part: "image" | "video") => ({ sentenceId: 1, number: 1, text: "", part, error: "x" });
-  const active = {
-    ...run({ images: { done: 5, total: 10 }, videos: { done: 2, total: 10 } }),
-    failed: [] as ReturnType<typeof failed>[],
-  };
+  const active = run({ images: { done: 5, total: 10 }, videos: { done: 2, total: 10 } });
   assert.equal(timeLeft(active, 0, 10_000), "about 40 s left");
   assert.equal(
     timeLeft({ ...active, failed: [failed("image"), failed("image"), failed("video")] }, 0, 10_000),

@@ -26,7 +26,6 @@ export interface Storyboard {
   init(init: StoryboardInit): void;
   /** Opens the live stream after the page's render (once initialised; a no-op while open). */
   connect(): void;
-  disconnect(): void;
 }
 
 /** Browser APIs a storyboard uses (tests pass stand-ins). */
@@ -79,6 +78,5 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
     connect() {
       if (projectId) stream.connect(renderedUpTo);
     },
-    disconnect: () => stream.disconnect(),
   };
 }

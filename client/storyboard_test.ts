@@ -45,7 +45,6 @@ Deno.test("the stream feeds the models: runs, scene parts and the retries it set
   frame();
   assert.equal(storyboard.run.retrying.value.size, 0, "queued again: no longer 'retrying'");
   assert.equal(storyboard.scenes.failures.value.length, 0);
-  storyboard.disconnect();
 });
 
 Deno.test("cancel mid-run: the toast survives a progress event that the stream delivers after the answer", async () => {
@@ -72,5 +71,4 @@ Deno.test("cancel mid-run: the toast survives a progress event that the stream d
   source.send(13, "run.cancelled", cancelled);
   frame();
   assert.equal(storyboard.run.toast.value?.runId, 1);
-  storyboard.disconnect();
 });

@@ -49,12 +49,8 @@ export interface EventStreamOptions {
 /** The page's event stream; see the module doc. */
 export interface EventStream {
   readonly connection: ReadonlySignal<Connection>;
-  /** The highest event id received. */
-  readonly lastEventId: number;
   /** Opens the stream after event `lastEventId` (the page's render); a no-op while one is open. */
   connect(lastEventId: number): void;
-  /** Hands on what was received, then closes the stream (page teardown). */
-  disconnect(): void;
 }
 
 /** Calls `flush` on the next animation frame, or after 100 ms in a hidden tab. */
@@ -136,20 +132,10 @@ export function createEventStream(options: EventStreamOptions): EventStream {
 
   return {
     connection,
-    get lastEventId() {
-      return lastEventId;
-    },
     connect(after) {
       if (source) return;
       lastEventId = Math.max(lastEventId, after);
       open();
-    },
-    disconnect() {
-      clearTimeout(retryTimer);
-      flush();
-      source?.close();
-      source = null;
-      connection.value = "idle";
     },
   };
 }

@@ -36,6 +36,7 @@
 import { type ComponentChild, type ComponentType, createContext, h, type JSX, options, type VNode } from "preact";
 import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
+import { withRenderState } from "./render_state.ts";
 import { Encoder, escapeJsonForScript, type Json } from "./serialize.ts";
 import { currentIslandsBuild, ISLAND_DATA_ID, ISLAND_TAG, type IslandsBuild } from "./state.ts";
 
@@ -140,7 +141,7 @@ export function renderPage(page: JSX.Element, options: RenderPageOptions = {}): 
   rendering = current;
   let html: string;
   try {
-    html = renderToString(page);
+    html = withRenderState(() => renderToString(page));
   } finally {
     rendering = outer;
   }

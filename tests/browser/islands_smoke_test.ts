@@ -107,7 +107,7 @@ suite.test("islands hydrate from the bundle and update on click", async ({ page,
     assert.equal(await page.textContent(".counter .label"), HOSTILE);
     assert.equal(
       await page.evaluate(() => Array.from(document.scripts, (s) => s.type || "classic").join(",")),
-      "module,application/json",
+      "application/json,module", // the props, then the bundle that reads them
     );
     assert.deepEqual(pageErrors, []);
 
