@@ -15,8 +15,8 @@ import { sentencesApi } from "./routes/api/sentences.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
-import { renderPage } from "./routes/pages/render.ts";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
+import { renderPage } from "./islands_runtime/server.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
 
 /** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */

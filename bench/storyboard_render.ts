@@ -13,7 +13,7 @@ import { loadConfig } from "../config.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { buildIslands } from "../islands_runtime/build.ts";
 import { loadStoryboard, StoryboardPage } from "../routes/pages/storyboard.tsx";
-import { renderPage } from "../routes/pages/render.ts";
+import { renderPage } from "../islands_runtime/server.tsx";
 import { freshDatabase } from "../tests/helpers/db.ts";
 
 const arg = (name: string, fallback: number) => {

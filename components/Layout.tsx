@@ -1,9 +1,9 @@
 import type { ComponentChildren } from "preact";
-import { IslandAssets } from "../islands_runtime/server.tsx";
 
 /**
- * The HTML document around every page. The island bundle and props are added by
- * <IslandAssets/> only when an island rendered, so plain pages ship no JavaScript.
+ * The HTML document around every page. `renderPage()` (islands_runtime/server.tsx) adds the islands'
+ * props and bundle at the end of `<body>` only when an island rendered, so plain pages ship no
+ * JavaScript.
  */
 export function Layout(props: { title: string; children: ComponentChildren }) {
   return (
@@ -20,7 +20,6 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
           <a class="brand" href="/">Scene Studio</a>
         </header>
         <main>{props.children}</main>
-        <IslandAssets />
       </body>
     </html>
   );

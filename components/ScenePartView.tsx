@@ -1,16 +1,5 @@
 import type { PartName, PartView } from "../core/types.ts";
-
-const LABELS: Record<PartView["status"], string> = {
-  idle: "Not generated",
-  queued: "Queued",
-  running: "Generating…",
-  done: "Done",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
-/** What the slot shows of a scene part (a {@link PartView} fits). */
-export type PartState = Pick<PartView, "status" | "url" | "error">;
+import { PART_LABELS, STATUS_LABELS } from "./status_labels.ts";
 
 /**
  * The image or video slot of a scene card: the media when there is some, and its status (with the
@@ -20,8 +9,9 @@ export type PartState = Pick<PartView, "status" | "url" | "error">;
 export function ScenePartView(
   props: {
     part: PartName;
-    state: PartState;
+    state: Pick<PartView, "status" | "url" | "error"> & Partial<Pick<PartView, "thumbUrl">>;
     poster?: string | null;
+    /** The scene, as the media's accessible names say it ("Scene 7"). */
     label: string;
     /** Shown on an idle video whose image is on its way: the clip follows the image. */
     waitingFor?: string;
@@ -39,11 +29,11 @@ export function ScenePartView(
       aria-busy={busy ? "true" : undefined}
     >
       <div class="scene-media">
-        {state.url && part === "image" && <img src={state.url} alt={`Image for ${props.label}`} loading="lazy" />}
+        {state.url && part === "image" && <img src={state.thumbUrl ?? state.url} alt={`Image for ${props.label}`} loading="lazy" />}
         {state.url && part === "video" && (
           <video
             src={state.url}
-            poster={props.poster ?? undefined}
+            poster={state.thumbUrl ?? props.poster ?? undefined}
             muted
             loop
             playsInline
@@ -56,9 +46,9 @@ export function ScenePartView(
         {state.status === "running" && <span class="spinner" aria-hidden="true" />}
       </div>
       <figcaption>
-        <span class="part-name">{part === "image" ? "Image" : "Video"}</span>{" "}
+        <span class="part-name">{PART_LABELS[part]}</span>{" "}
         <span class={`badge badge-${state.status}`}>
-          {state.status === "idle" && props.waitingFor ? props.waitingFor : LABELS[state.status]}
+          {state.status === "idle" && props.waitingFor ? props.waitingFor : STATUS_LABELS[state.status]}
         </span>
         {state.status === "failed" && state.error && props.showError !== false && (
           <p class="part-error" role="note">{state.error}</p>

@@ -1,79 +1,51 @@
 /**
  * Island: the storyboard header's "Generate All Scenes" toolbar. Starts, follows and cancels the bulk
  * run: "Generating... (5/24)" with a progress bar, image and video counts and the time left; a toast
- * when the run ends; progress announced politely to screen readers. It also opens the page's live
- * stream (the store's one EventSource), so every card island updates.
+ * when the run ends; progress announced politely to screen readers. Its props are the page's state
+ * for the client (`StoryboardInit`), and it opens the page's live stream, so every card island updates.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { RunSummary } from "../core/types.ts";
-import {
-  estimateRemainingMs,
-  formatRemaining,
-  generatingLabel,
-  outcome,
-  partCounts,
-  progressFraction,
-  scenes,
-} from "./_progress.ts";
-import { IS_BROWSER, store, type StoreInit } from "./_store.ts";
+import { useStoryboard } from "../client/hooks.ts";
+import { generatingLabel, outcome, partCounts, progressFraction, scenes, timeLeft } from "../client/progress.ts";
+import type { StoryboardInit } from "../client/storyboard.ts";
 
-export interface BulkGenerationToolbarProps extends StoreInit {
-  /** Sentences in the project (what "Generate All" covers at most). */
-  sentenceCount: number;
-  /** Sentences with a failed image or video at render (then the cards' live state counts). */
+export interface BulkGenerationToolbarProps extends StoryboardInit {
+  /** Scenes with a failed image or video at render (then the cards' live state counts). */
   failedScenes: number;
 }
 
-/** Re-renders every second while `on` (the time-left estimate moves with the clock). */
-function useTicker(on: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
+/** The time, every second while `on`; null until the island is in the browser (the server shows no estimate). */
+function useClock(on: boolean): number | null {
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (!on) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [on]);
   return now;
 }
 
-function timeLeft(run: RunSummary, now: number): string | null {
-  const startedAtMs = Date.parse(run.startedAt) + (IS_BROWSER ? store.clockOffsetMs : 0);
-  if (Number.isNaN(startedAtMs)) return null;
-  const failedImages = run.failed.filter((f) => f.part === "image").length;
-  const failedVideos = run.failed.filter((f) => f.part === "video").length;
-  const ms = estimateRemainingMs({
-    startedAtMs,
-    nowMs: now,
-    images: run.images,
-    videos: run.videos,
-    failedImages,
-    failedVideos,
-  });
-  return ms === null ? null : formatRemaining(ms);
-}
-
 export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps) {
-  if (IS_BROWSER) store.init(props);
-  const run = IS_BROWSER ? store.run.value : props.run;
-  const busy = IS_BROWSER ? store.busy.value : null;
-  const error = IS_BROWSER ? store.error.value : null;
-  const toast = IS_BROWSER ? store.toast.value : null;
-  const announce = IS_BROWSER ? store.announce.value : "";
-  const connection = IS_BROWSER ? store.connection.value : "idle";
-  const settling = IS_BROWSER ? store.settling.value : null;
+  const storyboard = useStoryboard(props);
+  const model = storyboard.run;
+  const run = model.run.value;
+  const busy = model.busy.value;
+  const error = model.error.value;
+  const toast = model.toast.value;
+  const connection = storyboard.connection.value;
   const active = run?.status === "active";
-  const shown = active ? run : settling; // the run the progress area shows
-  const now = useTicker(active && IS_BROWSER);
+  const shown = active ? run : model.settling.value; // the run the progress area shows
+  const now = useClock(active);
 
-  useEffect(() => {
-    store.connect();
-  }, []);
+  useEffect(() => storyboard.connect(), []);
 
   // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all).
   // (Read only while no run is shown: during a run the toolbar does not follow every part.)
   const showFailed = shown
     ? 0
-    : IS_BROWSER && store.sceneCount > 0
-    ? new Set(store.failures.value.map((f) => f.sentenceId)).size
+    : storyboard.scenes.count.value > 0
+    ? new Set(storyboard.scenes.failures.value.map((f) => f.sentenceId)).size
     : props.failedScenes;
 
   // Buttons come and go with the run (Cancel, "N failed — details", the toast's): when the one that
@@ -83,9 +55,9 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
   const focusInside = useRef(false); // the focus is (or was, until its button went away) in here
   useEffect(() => {
     const lost = !document.activeElement || document.activeElement === document.body;
-    if (focusInside.current && lost && !store.dialogOpen.peek()) mainButton.current?.focus();
+    if (focusInside.current && lost && !storyboard.dialog.open.peek()) mainButton.current?.focus();
   }, [layout]);
-  const eta = active && run && IS_BROWSER ? timeLeft(run, now) : null;
+  const eta = active && now !== null ? timeLeft(run, model.localTime(run.startedAt), now) : null;
   const percent = shown ? Math.round(progressFraction(shown) * 1000) / 10 : 0;
 
   return (
@@ -130,9 +102,7 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
               data-testid="generate"
               aria-disabled={busy ? "true" : undefined}
               aria-busy={busy === "generate" ? "true" : undefined}
-              onClick={() => {
-                if (!store.busy.peek()) store.generateAll();
-              }}
+              onClick={() => model.generate()}
             >
               {busy === "generate" ? "Starting…" : "Generate All Scenes"}
             </button>
@@ -144,9 +114,7 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             data-testid="cancel"
             aria-disabled={busy ? "true" : undefined}
             aria-busy={busy === "cancel" ? "true" : undefined}
-            onClick={() => {
-              if (!store.busy.peek()) store.cancel();
-            }}
+            onClick={() => model.cancel()}
           >
             {busy === "cancel" ? "Cancelling…" : "Cancel"}
           </button>
@@ -157,7 +125,7 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             class="link-button"
             data-testid="failed-details"
             aria-haspopup="dialog"
-            onClick={(e) => store.openDetails(e.currentTarget)}
+            onClick={(e) => storyboard.dialog.show(e.currentTarget)}
           >
             {showFailed} failed — details
           </button>
@@ -196,12 +164,12 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
       {error && (
         <div class="bulk-error" role="alert" data-testid="error">
           <span>{error}</span>
-          <button type="button" class="link-button" onClick={() => store.clearError()} aria-label="Dismiss the error">
+          <button type="button" class="link-button" onClick={() => model.clearError()} aria-label="Dismiss the error">
             Dismiss
           </button>
         </div>
       )}
-      <p class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{announce}</p>
+      <p class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">{model.announce.value}</p>
       {toast && (
         <div class={`toast toast-${toast.kind}`} data-testid="toast" data-run-id={toast.runId}>
           <p class="toast-text">{toast.text}</p>
@@ -212,12 +180,12 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
                 class="link-button"
                 data-testid="toast-details"
                 aria-haspopup="dialog"
-                onClick={(e) => store.openDetails(e.currentTarget)}
+                onClick={(e) => storyboard.dialog.show(e.currentTarget)}
               >
                 View details
               </button>
             )}
-            <button type="button" class="toast-close" aria-label="Dismiss" onClick={() => store.dismissToast()}>
+            <button type="button" class="toast-close" aria-label="Dismiss" onClick={() => model.dismissToast()}>
               ×
             </button>
           </div>

@@ -8,38 +8,34 @@
  * that opened it. The dialog is labelled by its heading and described by its introduction.
  */
 import { useEffect, useRef } from "preact/hooks";
-import { excerpt, scenes } from "./_progress.ts";
-import { type FailedPart, IS_BROWSER, partLabel, store } from "./_store.ts";
+import { PART_LABELS, sceneLabel, STATUS_LABELS } from "../components/status_labels.ts";
+import { useStoryboard } from "../client/hooks.ts";
+import { excerpt, scenes } from "../client/progress.ts";
+import { byScene, type FailedPart } from "../client/scenes_model.ts";
+import type { Storyboard } from "../client/storyboard.ts";
 
 const TITLE_ID = "failed-scenes-title";
 const DESCRIPTION_ID = "failed-scenes-description";
 
-const STATUS_TEXT: Record<string, string> = {
-  idle: "Not generated",
-  queued: "Queued again",
-  running: "Generating…",
-  done: "Done",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
 /** The narration of a card on the page (cards are server-rendered, always present). */
-function sentenceText(sentenceId: number): string {
+function narration(sentenceId: number): string {
   return document.querySelector(`#sentence-${sentenceId} .narration`)?.textContent ?? "";
 }
 
-function FailedItem({ item, onGoTo }: { item: FailedPart; onGoTo: (item: FailedPart) => void }) {
-  const status = item.part === "audio" ? "failed" : store.scene(item.sentenceId)[item.part].value.status;
-  const retrying = store.retrying.value.has(item.sentenceId);
-  const busy = store.busy.value !== null;
+function FailedItem(
+  { item, storyboard, onGoTo }: { item: FailedPart; storyboard: Storyboard; onGoTo: (item: FailedPart) => void },
+) {
+  const { run } = storyboard;
+  const status = storyboard.scenes.scene(item.sentenceId)[item.part].value.status;
+  const retrying = run.retrying.value.has(item.sentenceId);
   const failed = status === "failed";
-  const label = `scene ${item.number}`;
+  const label = sceneLabel(item.number);
   return (
     <li class={`failed-item status-${status}`} data-sentence-id={item.sentenceId} data-part={item.part}>
       <div class="failed-head">
-        <span class="scene-number">#{item.number}</span>
-        <span class="failed-text">“{excerpt(sentenceText(item.sentenceId), 80)}”</span>
-        <span class="badge badge-failed">{partLabel(item.part)}</span>
+        <span class="scene-number">{label}</span>
+        <span class="failed-text">“{excerpt(narration(item.sentenceId), 80)}”</span>
+        <span class="badge badge-failed">{PART_LABELS[item.part]}</span>
       </div>
       <p class="part-error">{item.error}</p>
       <div class="failed-actions">
@@ -56,50 +52,48 @@ function FailedItem({ item, onGoTo }: { item: FailedPart; onGoTo: (item: FailedP
         <button
           type="button"
           class="secondary"
-          aria-label={failed ? `Retry ${label}` : `${label}: ${STATUS_TEXT[status]}`}
-          aria-disabled={!failed || busy || retrying ? "true" : undefined}
+          aria-label={failed ? `Retry ${label}` : `${label}: ${STATUS_LABELS[status]}`}
+          aria-disabled={!failed || run.busy.value !== null || retrying ? "true" : undefined}
           aria-busy={retrying ? "true" : undefined}
           data-testid="retry-one"
           data-status={status}
           onClick={() => {
-            if (failed && !store.busy.peek() && !store.retrying.peek().has(item.sentenceId)) {
-              store.retry([item.sentenceId]);
-            }
+            if (failed && !run.retrying.peek().has(item.sentenceId)) run.retry([item.sentenceId]);
           }}
         >
-          {retrying ? "Retrying…" : failed ? "Retry" : STATUS_TEXT[status]}
+          {retrying ? "Retrying…" : failed ? "Retry" : STATUS_LABELS[status]}
         </button>
       </div>
     </li>
   );
 }
 
-export default function ErrorSummaryDialog(_props: { projectId: number }) {
+export default function ErrorSummaryDialog() {
+  const storyboard = useStoryboard();
+  const { run, dialog } = storyboard;
   const ref = useRef<HTMLDialogElement>(null);
   const focusAfterClose = useRef<HTMLElement | null>(null);
   /** Parts listed since the dialog opened (key → last known failure). */
   const listed = useRef(new Map<string, FailedPart>());
-  const open = IS_BROWSER ? store.dialogOpen.value : false;
-  const failures = IS_BROWSER ? store.failures.value : [];
-  const error = IS_BROWSER && open ? store.error.value : null;
-  const busy = IS_BROWSER ? store.busy.value : null;
+  const open = dialog.open.value;
+  const failures = storyboard.scenes.failures.value;
+  const error = open ? run.error.value : null;
+  const busy = run.busy.value;
 
   if (open) { for (const f of failures) listed.current.set(`${f.sentenceId}:${f.part}`, f); }
-  const items = open
-    ? [...listed.current.values()].sort((a, b) => a.number - b.number || (a.part < b.part ? -1 : 1))
-    : [];
+  const items = open ? [...listed.current.values()].sort(byScene) : [];
 
   useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    else if (!open && dialog.open) dialog.close();
+    const element = ref.current;
+    if (!element) return;
+    if (open && !element.open) element.showModal();
+    else if (!open && element.open) element.close();
   }, [open]);
 
   const onClose = () => {
-    store.closeDetails();
+    dialog.close();
     listed.current.clear();
-    const target = focusAfterClose.current ?? store.takeDialogOpener() ??
+    const target = focusAfterClose.current ?? dialog.takeOpener() ??
       document.querySelector<HTMLElement>(".bulk-toolbar .bulk-main");
     focusAfterClose.current = null;
     target?.focus();
@@ -113,8 +107,8 @@ export default function ErrorSummaryDialog(_props: { projectId: number }) {
       item.part === "image" ? "textarea[name=imagePrompt]" : "textarea[name=videoPrompt]",
     );
     focusAfterClose.current = field ?? card ?? null;
-    store.takeDialogOpener();
-    store.closeDetails();
+    dialog.takeOpener();
+    dialog.close();
     card?.scrollIntoView({ block: "center" });
   };
 
@@ -130,7 +124,7 @@ export default function ErrorSummaryDialog(_props: { projectId: number }) {
     >
       <header class="dialog-head">
         <h2 id={TITLE_ID}>{failedCount ? `${scenes(failedCount)} failed` : "No failed scenes"}</h2>
-        <button type="button" class="dialog-close" aria-label="Close" onClick={() => store.closeDetails()}>
+        <button type="button" class="dialog-close" aria-label="Close" onClick={() => dialog.close()}>
           ×
         </button>
       </header>
@@ -142,7 +136,9 @@ export default function ErrorSummaryDialog(_props: { projectId: number }) {
       {error && <p class="notice-error" role="alert">{error}</p>}
       {items.length > 0 && (
         <ul class="failed-list">
-          {items.map((item) => <FailedItem key={`${item.sentenceId}:${item.part}`} item={item} onGoTo={goTo} />)}
+          {items.map((item) => (
+            <FailedItem key={`${item.sentenceId}:${item.part}`} item={item} storyboard={storyboard} onGoTo={goTo} />
+          ))}
         </ul>
       )}
       <footer class="dialog-actions">
@@ -153,15 +149,13 @@ export default function ErrorSummaryDialog(_props: { projectId: number }) {
             aria-disabled={busy ? "true" : undefined}
             aria-busy={busy === "retry" ? "true" : undefined}
             onClick={async () => {
-              if (store.busy.peek()) return;
-              const started = await store.retry();
-              if (started) store.closeDetails();
+              if (await run.retry()) dialog.close();
             }}
           >
             {busy === "retry" ? "Retrying…" : `Retry failed (${failedCount})`}
           </button>
         )}
-        <button type="button" class="secondary" onClick={() => store.closeDetails()}>Close</button>
+        <button type="button" class="secondary" onClick={() => dialog.close()}>Close</button>
       </footer>
     </dialog>
   );

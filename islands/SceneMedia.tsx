@@ -1,25 +1,27 @@
 /**
  * Island: the image and video slots of one scene card, following the live stream. Props are kept
- * small (a storyboard may have 500+ cards): the sentence id, its number and the two parts' states.
+ * small (a storyboard may have 500+ cards): the sentence id, the scene number and the two parts.
  */
-import { type PartState, ScenePartView } from "../components/ScenePartView.tsx";
-import { IS_BROWSER, store } from "./_store.ts";
+import { ScenePartView } from "../components/ScenePartView.tsx";
+import { PART_LABELS, sceneLabel } from "../components/status_labels.ts";
+import { useStoryboard } from "../client/hooks.ts";
+import type { Shown } from "../client/scenes_model.ts";
 
 export interface SceneMediaProps {
   /** Sentence id. */
   id: number;
   /** Scene number shown to the creator. */
   n: number;
-  image: PartState;
-  video: PartState;
+  image: Shown;
+  video: Shown;
+  audio: Shown;
 }
 
-export default function SceneMedia({ id, n, image, video }: SceneMediaProps) {
-  // On the server: the props. In the browser: the store's signals, seeded with the props.
-  const scene = IS_BROWSER ? store.scene(id, { number: n, image, video }) : null;
-  const img = scene ? scene.image.value : image;
-  const vid = scene ? scene.video.value : video;
-  const label = `scene ${n}`;
+export default function SceneMedia({ id, n, image, video, audio }: SceneMediaProps) {
+  const scene = useStoryboard().scenes.scene(id, { number: n, image, video, audio });
+  const img = scene.image.value;
+  const vid = scene.video.value;
+  const label = sceneLabel(n);
   const failed = ([["image", img], ["video", vid]] as const).filter(([, state]) => state.status === "failed");
   return (
     <div class="scene-parts">
@@ -27,15 +29,15 @@ export default function SceneMedia({ id, n, image, video }: SceneMediaProps) {
       <ScenePartView
         part="video"
         state={vid}
-        poster={img.url}
+        poster={img.thumbUrl ?? img.url}
         label={label}
         showError={false}
         waitingFor={img.status === "queued" || img.status === "running" ? "After the image" : undefined}
       />
-      {/* Errors span both columns: they are sentences the creator has to read. */}
+      {/* Errors span both columns: they are messages the creator has to read. */}
       {failed.map(([part, state]) => (
         <p class="part-error" role="note" data-part-error={part} key={part}>
-          <strong>{part === "image" ? "Image" : "Video"} failed:</strong> {state.error ?? "no message"}
+          <strong>{PART_LABELS[part]} failed:</strong> {state.error ?? "no message"}
         </p>
       ))}
     </div>

@@ -4,7 +4,7 @@
  * when none is left.
  */
 import { count } from "../components/count.ts";
-import { IS_BROWSER, store } from "./_store.ts";
+import { useStoryboard } from "../client/hooks.ts";
 
 export interface VideoPromptNoticeProps {
   /** Sentences whose video prompt was empty at render. */
@@ -12,12 +12,13 @@ export interface VideoPromptNoticeProps {
 }
 
 export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
-  const empty = IS_BROWSER ? ids.filter((id) => !store.scene(id).videoPrompt.value).length : ids.length;
+  const { scenes } = useStoryboard();
+  const empty = ids.filter((id) => !scenes.scene(id).videoPrompt.value).length;
   if (empty === 0) return null;
   return (
     <p class="notice notice-info" data-notice="video-prompts">
       {count(empty, "scene has", "scenes have")}{" "}
-      no video prompt yet: it will be written automatically from the image prompt and the sentence when the video is
+      no video prompt yet: it will be written automatically from the image prompt and the narration when the video is
       generated. Open “Edit prompts” on a card to write your own.
     </p>
   );

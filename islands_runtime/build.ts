@@ -21,14 +21,17 @@
  *   Deno version. If none changed, the previous bundle is reused (a few ms).
  * - With an empty or missing islands dir nothing is bundled: `url` is null and
  *   pages never get a script.
+ * - The island modules are imported on the server too: `components` maps each
+ *   island component to its name, which is how `renderPage()` recognises
+ *   islands (by `vnode.type`). The islands directory is the one list of islands.
  * - By default the result becomes the current build used by `renderPage()`
- *   (`register: false` to opt out) and the island modules are imported on the
- *   server so a page passing the wrong component to `island(name, …)` fails.
+ *   (`register: false` to opt out).
  * - Old bundles are deleted, keeping the 4 most recent besides the current one
  *   (pages cached in browsers still find their script after a deploy).
  *
  * `loadIslandsBuild()` uses an existing manifest without bundling (for a
- * deployment where `deno bundle` is not available).
+ * deployment where `deno bundle` is not available); it imports the islands
+ * listed in it from the islands directory.
  *
  * CLI: `deno run -A islands_runtime/build.ts [--islands-dir DIR] [--out-dir DIR] [--force]`.
  *
@@ -38,6 +41,8 @@
 import { gzipSync } from "node:zlib";
 import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { exists } from "../core/system/files.ts";
+import { sha256Hex } from "../core/system/hash.ts";
 import { type IslandsBuild, setCurrentIslandsBuild } from "./state.ts";
 
 export type { IslandsBuild } from "./state.ts";
@@ -130,31 +135,11 @@ function entrySource(islands: IslandFile[]): string {
   return lines.join("\n");
 }
 
-async function sha256(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
 async function hashFile(path: string): Promise<string | null> {
   try {
-    return await sha256(await Deno.readFile(path));
+    return await sha256Hex(await Deno.readFile(path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
 }
@@ -250,6 +235,7 @@ function toBuild(
   publicPath: string,
   cached: boolean,
   started: number,
+  components: ReadonlyMap<unknown, string>,
 ): IslandsBuild {
   return {
     scriptPath: manifest.file ? join(outDir, manifest.file) : null,
@@ -260,6 +246,7 @@ function toBuild(
     hash: manifest.hash,
     cached,
     ms: Math.round((performance.now() - started) * 10) / 10,
+    components,
   };
 }
 
@@ -281,7 +268,7 @@ export async function buildIslands(
 
   const islands = await listIslands(islandsDir);
   const entry = entrySource(islands);
-  const key = await sha256(
+  const key = await sha256Hex(
     JSON.stringify({
       entry,
       minify,
@@ -326,11 +313,9 @@ export async function buildIslands(
     publicPath,
     cached,
     started,
+    await importComponents(islands),
   );
-  if (options.register ?? true) {
-    build.components = await importComponents(islands);
-    setCurrentIslandsBuild(build);
-  }
+  if (options.register ?? true) setCurrentIslandsBuild(build);
   build.ms = Math.round((performance.now() - started) * 10) / 10;
   return build;
 }
@@ -366,7 +351,7 @@ async function bundle(
       localInputs(entryPath, configPath),
     ]);
     const code = await Deno.readFile(outPath);
-    const hash = (await sha256(code)).slice(0, 16);
+    const hash = (await sha256Hex(code)).slice(0, 16);
     const file = `islands-${hash}.js`;
     const gzipped = gzipSync(code, { level: 9 });
     await writeAtomic(join(outDir, file), code);
@@ -399,7 +384,7 @@ async function bundle(
  * bundling (throws if it is missing). Registers it like {@link buildIslands}.
  */
 export async function loadIslandsBuild(
-  options: Pick<BuildIslandsOptions, "outDir" | "publicPath" | "register"> = {},
+  options: Pick<BuildIslandsOptions, "islandsDir" | "outDir" | "publicPath" | "register"> = {},
 ): Promise<IslandsBuild> {
   const started = performance.now();
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, "static/build"));
@@ -409,12 +394,21 @@ export async function loadIslandsBuild(
       `no islands bundle in ${outDir}: run buildIslands() or the build task first`,
     );
   }
+  const islandsDir = resolve(options.islandsDir ?? join(PROJECT_ROOT, "islands"));
+  const islands = (await listIslands(islandsDir)).filter((i) => manifest.islands.includes(i.name));
+  if (islands.length !== manifest.islands.length) {
+    throw new Error(
+      `the islands bundle in ${outDir} has islands that are not in ${islandsDir} ` +
+        `(${manifest.islands.join(", ")}): run buildIslands() again`,
+    );
+  }
   const build = toBuild(
     manifest,
     outDir,
     options.publicPath ?? "/static/build",
     true,
     started,
+    await importComponents(islands),
   );
   if (options.register ?? true) setCurrentIslandsBuild(build);
   return build;

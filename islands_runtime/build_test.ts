@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { buildIslands, listIslands, loadIslandsBuild } from "./build.ts";
-import { currentIslandsBuild, currentIslandsScriptUrl } from "./state.ts";
+import { currentIslandsBuild } from "./state.ts";
 
 async function tempProject() {
   const root = await Deno.makeTempDir({ prefix: "islands-build-test-" });
@@ -104,10 +105,10 @@ Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async
     const text = new TextDecoder().decode(code);
     assert.match(text, /Hello/);
     assert.doesNotMatch(text, /^\s*import /m, "self-contained bundle");
-    // registered as the current build, with the component map
+    // registered as the current build; pages find the island by its component
     assert.equal(currentIslandsBuild(), first);
-    assert.equal(currentIslandsScriptUrl(), first.url);
-    assert.deepEqual([...first.components!.values()], ["Greeting"]);
+    const { default: Greeting } = await import(pathToFileURL(join(p.islandsDir, "Greeting.ts")).href);
+    assert.deepEqual([...first.components], [[Greeting, "Greeting"]]);
 
     const second = await buildIslands({
       islandsDir: p.islandsDir,
@@ -133,9 +134,10 @@ Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async
     // The previous bundle stays for pages already in browsers.
     await Deno.stat(first.scriptPath!);
 
-    const loaded = await loadIslandsBuild({ outDir: p.outDir, register: false });
+    const loaded = await loadIslandsBuild({ islandsDir: p.islandsDir, outDir: p.outDir, register: false });
     assert.equal(loaded.url, third.url);
     assert.equal(loaded.gzipBytes, third.gzipBytes);
+    assert.deepEqual([...loaded.components.values()], ["Greeting"]);
 
     // A new island file rebuilds too.
     await p.write("Other.ts", greeting("Hi"));

@@ -32,8 +32,8 @@
  * `<!--` can appear in the page.
  *
  * ```ts
- * const text = serialize({ when: new Date(), note: "</script>" }); // embed as-is
- * const value = deserialize<{ when: Date; note: string }>(text);
+ * const text = escapeJsonForScript(JSON.stringify(new Encoder().encode({ when: new Date() }))); // embed as-is
+ * const value = new Decoder().decode(JSON.parse(text)) as { when: Date };
  * ```
  *
  * @module
@@ -245,14 +245,4 @@ export function escapeJsonForScript(json: string): string {
     UNSAFE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-/** Serializes one value to script-safe JSON text. */
-export function serialize(value: unknown): string {
-  return escapeJsonForScript(JSON.stringify(new Encoder().encode(value)));
-}
-
-/** Revives text produced by {@link serialize} (or a page's island data). */
-export function deserialize<T = unknown>(text: string): T {
-  return new Decoder().decode(JSON.parse(text)) as T;
 }

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { computed, Signal, signal } from "@preact/signals";
 import { h } from "preact";
-import { Decoder, deserialize, Encoder, escapeJsonForScript, serialize, SerializeError } from "./serialize.ts";
+import { Decoder, Encoder, escapeJsonForScript, SerializeError } from "./serialize.ts";
+
+/** One value to script-safe JSON text and back, as a page's island data makes the trip. */
+function serialize(value: unknown): string {
+  return escapeJsonForScript(JSON.stringify(new Encoder().encode(value)));
+}
+function deserialize<T = unknown>(text: string): T {
+  return new Decoder().decode(JSON.parse(text)) as T;
+}
 
 Deno.test("serialize escapes </script>, <!-- and line separators", () => {
   const nasty = "</script><script>alert(1)</script> <!-- --> </SCRIPT > \u2028\u2029 & <>";

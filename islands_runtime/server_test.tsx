@@ -1,33 +1,43 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
+import { renderToString } from "preact-render-to-string";
 import Counter from "../tests/fixtures/islands/Counter.tsx";
 import Total from "../tests/fixtures/islands/Total.tsx";
-import { island, IslandAssets, type IslandsBuild, renderPage, renderToStringWithIslands } from "./server.tsx";
+import { type IslandsBuild, renderPage } from "./server.tsx";
 import { Decoder } from "./serialize.ts";
 
-const build: IslandsBuild = {
-  scriptPath: "/x/islands-0123456789abcdef.js",
-  url: "/static/build/islands-0123456789abcdef.js",
-  bytes: 1,
-  gzipBytes: 1,
-  islands: ["Counter", "Total"],
-  hash: "0123456789abcdef",
-  cached: false,
-  ms: 0,
-  components: new Map<unknown, string>([[Counter, "Counter"], [
-    Total,
-    "Total",
-  ]]),
-};
+function buildWith(components: [unknown, string][]): IslandsBuild {
+  return {
+    scriptPath: "/x/islands-0123456789abcdef.js",
+    url: "/static/build/islands-0123456789abcdef.js",
+    bytes: 1,
+    gzipBytes: 1,
+    islands: components.map(([, name]) => name),
+    hash: "0123456789abcdef",
+    cached: false,
+    ms: 0,
+    components: new Map(components),
+  };
+}
 
-const CounterIsland = island("Counter", Counter);
-const TotalIsland = island("Total", Total);
+const build = buildWith([[Counter, "Counter"], [Total, "Total"]]);
 const since = new Date("2024-01-02T03:04:05.000Z");
 
-function islandData(html: string): unknown[] {
-  const match = html.match(
-    /<script type="application\/json" id="__scene_islands">(.*?)<\/script>/s,
+/** A whole document, as the app's Layout renders one. */
+function Doc(props: { title?: string; children: ComponentChildren }) {
+  return (
+    <html lang="en">
+      <head>
+        <title>{props.title ?? "t"}</title>
+      </head>
+      <body class="page">{props.children}</body>
+    </html>
   );
+}
+
+function islandData(html: string): unknown[] {
+  const match = html.match(/<script type="application\/json" id="__scene_islands">(.*?)<\/script>/s);
   assert.ok(match, "island data script");
   const decoder = new Decoder();
   return JSON.parse(match[1]).map((p: never) => decoder.decode(p));
@@ -35,167 +45,134 @@ function islandData(html: string): unknown[] {
 
 Deno.test("a page without islands has no script at all", () => {
   const html = renderPage(
-    <main>
-      <h1>Plain</h1>
-    </main>,
-    {
-      title: "A & B",
-      build,
-    },
+    <Doc title="A & B">
+      <main>
+        <h1>Plain</h1>
+      </main>
+    </Doc>,
+    { build },
   );
   assert.match(html, /^<!DOCTYPE html><html lang="en"><head>/);
   assert.match(html, /<title>A &amp; B<\/title>/);
   assert.doesNotMatch(html, /<script/i);
-  assert.match(html, /<body><main><h1>Plain<\/h1><\/main><\/body><\/html>$/);
+  assert.match(html, /<body class="page"><main><h1>Plain<\/h1><\/main><\/body><\/html>$/);
 });
 
-Deno.test("islands render in markers with one module script and escaped props", () => {
+Deno.test("islands are found by component: markers, one module script, escaped props", () => {
   const total = signal(5);
   const label = "</script><script>alert(1)</script><!--";
   const html = renderPage(
-    <main>
-      <CounterIsland label={label} start={2} since={since} total={total} />
-      <TotalIsland total={total} />
-    </main>,
-    {
-      title: "Islands",
-      head: <link rel="stylesheet" href="/static/app.css" />,
-      bodyAttributes: { class: "page" },
-      build,
-    },
+    <Doc>
+      <main>
+        <Counter label={label} start={2} since={since} total={total} />
+        <Total total={total} />
+      </main>
+    </Doc>,
+    { build },
   );
   assert.equal(html.match(/<script/g)?.length, 2);
-  assert.match(
-    html,
-    /<link rel="stylesheet" href="\/static\/app.css"\/><script type="module" src="\/static\/build\/islands-0123456789abcdef.js"><\/script><\/head>/,
-  );
   assert.match(
     html,
     /<body class="page"><main><scene-island data-island="Counter" data-island-id="0" style="display:contents"><div class="counter">/,
   );
   assert.match(html, /<scene-island data-island="Total" data-island-id="1"/);
+  assert.match(
+    html,
+    /<\/main><script type="application\/json" id="__scene_islands">.*<\/script><script type="module" src="\/static\/build\/islands-0123456789abcdef.js"><\/script><\/body><\/html>$/,
+  );
   // The label is escaped as HTML text and inside the JSON.
   assert.match(html, /<p class="label">&lt;\/script>&lt;script>alert\(1\)/);
   assert.equal(html.toLowerCase().split("</script>").length - 1, 2);
   assert.doesNotMatch(html, /<script>alert/);
-  const [counter, totalProps] = islandData(html) as [
-    Record<string, unknown>,
-    Record<string, unknown>,
-  ];
+  const [counter, totalProps] = islandData(html) as [Record<string, unknown>, Record<string, unknown>];
   assert.equal(counter.label, label);
   assert.equal((counter.since as Date).toISOString(), since.toISOString());
   assert.equal(counter.total, totalProps.total, "shared signal stays shared");
-  assert.equal(html.indexOf("__scene_islands") > html.indexOf("</main>"), true);
+});
+
+Deno.test("the same page rendered twice, and an island JSX made before the render, both work", () => {
+  const total = signal(1);
+  const island = <Total total={total} />; // created outside renderPage, like a page's children
+  const page = <Doc>{island}</Doc>;
+  const first = renderPage(page, { build });
+  assert.equal(renderPage(page, { build }), first);
+  assert.equal(first.match(/<scene-island/g)?.length, 1);
 });
 
 Deno.test("islands inside islands render as plain components", () => {
-  const OuterComponent = (_: { label: string }) => (
+  const Outer = (_: { label: string }) => (
     <section>
-      <TotalIsland total={signal(1)} />
+      <Total total={signal(1)} />
     </section>
   );
-  const Outer = island("Outer", OuterComponent);
-  const html = renderPage(<Outer label="x" />, {
-    title: "t",
-    build: {
-      ...build,
-      islands: ["Outer", "Total"],
-      components: new Map<unknown, string>([
-        [OuterComponent, "Outer"],
-        [Total, "Total"],
-      ]),
-    },
-  });
+  const html = renderPage(
+    <Doc>
+      <Outer label="x" />
+    </Doc>,
+    { build: buildWith([[Outer, "Outer"], [Total, "Total"]]) },
+  );
   assert.equal(html.match(/<scene-island/g)?.length, 1);
+  assert.match(html, /data-island="Outer"/);
   assert.equal(islandData(html).length, 1);
 });
 
-Deno.test("renderToStringWithIslands needs <IslandAssets/> last in body", () => {
-  const total = signal(0);
-  const doc = (assets: boolean) => (
-    <html>
-      <body>
-        <TotalIsland total={total} />
-        {assets && <IslandAssets />}
-      </body>
-    </html>
+Deno.test("outside renderPage, or for a component no build knows, an island is a plain component", () => {
+  assert.equal(renderToString(<Total total={signal(3)} />), '<p data-testid="total">total: 3</p>');
+  const html = renderPage(
+    <Doc>
+      <Total total={signal(3)} />
+    </Doc>,
+    { build: buildWith([[Counter, "Counter"]]) },
   );
-  const html = renderToStringWithIslands(doc(true), { build });
-  assert.match(
-    html,
-    /<\/scene-island><script type="application\/json" id="__scene_islands">.*<\/script><script type="module" src="\/static\/build\/islands-0123456789abcdef.js"><\/script><\/body>/,
-  );
-  assert.throws(
-    () => renderToStringWithIslands(doc(false), { build }),
-    /no <IslandAssets\/>/,
-  );
-  assert.throws(
-    () =>
-      renderToStringWithIslands(
-        <body>
-          <IslandAssets />
-          <TotalIsland total={total} />
-        </body>,
-        { build },
-      ),
-    /rendered after <IslandAssets\/>/,
-  );
-  assert.equal(
-    renderToStringWithIslands(
-      <body>
-        <IslandAssets />
-      </body>,
-      { build },
-    ),
-    "<body></body>",
-  );
+  assert.doesNotMatch(html, /<scene-island|<script/);
 });
 
-Deno.test("wrong island names and components fail at render", () => {
-  const Typo = island("Countr", Counter);
-  assert.throws(
-    () => renderPage(<Typo label="" start={0} since={since} total={signal(0)} />, { title: "t", build }),
-    /Island "Countr" is not in the islands bundle \(it has: Counter, Total\)/,
-  );
-  const Swapped = island("Total", Counter);
-  assert.throws(
-    () => renderPage(<Swapped label="" start={0} since={since} total={signal(0)} />, { title: "t", build }),
-    /the component passed is island "Counter"/,
-  );
-});
-
-Deno.test("unserializable props fail with the island name and path", () => {
-  const Bad = island("Total", Total);
+Deno.test("bad props fail at render with the island's name and the path", () => {
   assert.throws(
     () =>
       renderPage(
-        // @ts-expect-error: a function is not a Signal
-        <Bad total={() => 1} />,
-        { title: "t", build },
+        <Doc>
+          {/* @ts-expect-error: a function is not a Signal */}
+          <Total total={() => 1} />
+        </Doc>,
+        { build },
       ),
     /Island "Total": props\.total is a function/,
   );
-});
-
-Deno.test("islands outside a render context throw", async () => {
-  const { renderToString } = await import("preact-render-to-string");
+  const WithChildren = Total as unknown as (props: { total: unknown; children: unknown }) => null;
   assert.throws(
-    () => renderToString(<TotalIsland total={signal(0)} />),
-    /rendered outside renderPage/,
+    () =>
+      renderPage(
+        <Doc>
+          <WithChildren total={signal(0)}>
+            <b>child</b>
+          </WithChildren>
+        </Doc>,
+        { build },
+      ),
+    /Island "Total" was given JSX children/,
   );
 });
 
-Deno.test("without a known build, islands render without the script (warned)", () => {
+Deno.test("islands need a <body> for their scripts", () => {
+  assert.throws(() => renderPage(<Total total={signal(0)} />, { build }), /page without <body>/);
+});
+
+Deno.test("without a known build, pages render as plain HTML (warned once)", () => {
   const warn = console.warn;
   const warnings: unknown[] = [];
   console.warn = (...args: unknown[]) => warnings.push(args);
   try {
-    const html = renderPage(<TotalIsland total={signal(0)} />, {
-      title: "t",
-      build: null,
-    });
-    assert.equal(html.match(/<script/g)?.length, 1);
-    assert.match(html, /id="__scene_islands"/);
+    for (let i = 0; i < 2; i++) {
+      const html = renderPage(
+        <Doc>
+          <Total total={signal(0)} />
+        </Doc>,
+        { build: null },
+      );
+      assert.doesNotMatch(html, /<script|<scene-island/);
+      assert.match(html, /total: 0/);
+    }
   } finally {
     console.warn = warn;
   }

@@ -29,8 +29,11 @@ export interface IslandsBuild {
   cached: boolean;
   /** Wall time of buildIslands() in milliseconds. */
   ms: number;
-  /** Island component → name, when the islands were imported on the server. */
-  components?: ReadonlyMap<unknown, string>;
+  /**
+   * Island component → name: how pages find their islands (by `vnode.type`). The build imports
+   * the island modules on the server to fill it.
+   */
+  components: ReadonlyMap<unknown, string>;
 }
 
 let current: IslandsBuild | null = null;
@@ -43,9 +46,4 @@ export function setCurrentIslandsBuild(build: IslandsBuild | null): void {
 /** The build pages use by default (null before buildIslands/loadIslandsBuild). */
 export function currentIslandsBuild(): IslandsBuild | null {
   return current;
-}
-
-/** URL of the current islands bundle, or null if there is none. */
-export function currentIslandsScriptUrl(): string | null {
-  return current?.url ?? null;
 }

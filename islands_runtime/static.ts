@@ -22,8 +22,9 @@
  */
 
 import type { MiddlewareHandler } from "hono";
-import { extname, join, resolve, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { contentType } from "../core/system/mime.ts";
 
 /** Options of {@link staticFiles}. */
 export interface StaticFilesOptions {
@@ -37,30 +38,6 @@ export interface StaticFilesOptions {
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const HASHED = /-[0-9a-f]{8,}\.[A-Za-z0-9]+$/;
-
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".avif": "image/avif",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".ttf": "font/ttf",
-  ".mp4": "video/mp4",
-  ".webm": "video/webm",
-  ".webmanifest": "application/manifest+json",
-};
 
 /** True if `name` carries a content hash (so it can be cached forever). */
 export function isHashedFileName(name: string): boolean {
@@ -124,8 +101,7 @@ export function staticFiles(options: StaticFilesOptions = {}): MiddlewareHandler
     const etag = `"${served.size.toString(36)}-${(served.mtime?.getTime() ?? 0).toString(36)}${gzInfo ? "-gz" : ""}"`;
 
     const headers = new Headers({
-      "content-type": TYPES[extname(name).toLowerCase()] ??
-        "application/octet-stream",
+      "content-type": contentType(name) ?? "application/octet-stream",
       "cache-control": hashed ? IMMUTABLE : shortCache,
       "etag": etag,
       "x-content-type-options": "nosniff",

@@ -5,17 +5,8 @@
  * are refused.
  */
 import type { Context } from "hono";
-import { extname, resolve, sep } from "node:path";
-
-const TYPES: Record<string, string> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".webp": "image/webp",
-  ".mp4": "video/mp4",
-  ".webm": "video/webm",
-  ".wav": "audio/wav",
-  ".mp3": "audio/mpeg",
-};
+import { resolve, sep } from "node:path";
+import { mediaContentType } from "../core/system/mime.ts";
 
 /** A handler serving files below `mediaDir` at `/media/<relative path>`. */
 export function serveMedia(mediaDir: string) {
@@ -29,7 +20,7 @@ export function serveMedia(mediaDir: string) {
       return notFound();
     }
     const path = resolve(root, relative);
-    const type = TYPES[extname(path).toLowerCase()];
+    const type = mediaContentType(path);
     if (!path.startsWith(root + sep) || relative.includes("\0") || !type) return notFound();
     let file: Deno.FsFile;
     try {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DEMO_SCRIPT, ensureDemoProject } from "../core/domain/demo.ts";
 import { splitScript } from "../core/domain/script_import.ts";
+import { LIMITS } from "../core/domain/limits.ts";
 import { testApp } from "./helpers/app.ts";
 
 Deno.test("pages", async (t) => {
@@ -16,7 +17,8 @@ Deno.test("pages", async (t) => {
       const html = await res.text();
       assert.match(html, /The Lighthouse Keeper \(demo\)/);
       assert.match(html, /<form method="post" action="\/projects"/);
-      assert.match(html, /name="script"/);
+      assert.match(html, new RegExp(`name="title" required maxlength="${LIMITS.titleChars}"`));
+      assert.match(html, new RegExp(`name="script" required rows="12" maxlength="${LIMITS.scriptChars}"`));
       assert.doesNotMatch(html, /<script/, "a page without islands ships no JavaScript");
     });
 

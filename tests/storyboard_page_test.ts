@@ -6,6 +6,7 @@ import { recordEvent } from "./helpers/live.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { cancelRun, startRun } from "../core/engine/runs.ts";
 import { eventCursor } from "../core/live/cursor.ts";
+import { LIMITS } from "../core/domain/limits.ts";
 import { testApp } from "./helpers/app.ts";
 import { setPart } from "./helpers/parts.ts";
 
@@ -35,19 +36,30 @@ Deno.test("storyboard page", async (t) => {
       assert.match(html, /data-testid="generate"[^>]*>Generate All Scenes</);
       assert.match(
         html,
-        /5 sentences have no narration audio yet — generate section audio first for the best timing\./,
+        /5 scenes have no narration audio yet — generate section audio first for the best timing\./,
       );
       assert.match(html, /5 scenes have\s+no video prompt yet: it will be written automatically/);
       assert.match(html, /5 scenes in 2 sections/);
       assert.equal(html.match(/<form method="post" action="\/sentences\/\d+\/prompts"/g)?.length, 5);
       assert.doesNotMatch(html, /failed — details/);
+      // The creator reads "scene" everywhere; the forms take what the API takes.
+      assert.deepEqual(
+        [...html.matchAll(/<span class="scene-number">([^<]*)<\/span>/g)].map((m) => m[1]),
+        ["Scene 1", "Scene 2", "Scene 3", "Scene 4", "Scene 5"],
+      );
+      assert.doesNotMatch(html.replace(/<[^>]*>/g, " "), /\bsentences?\b/i, "no 'sentence' in the page's text");
+      assert.equal(
+        html.match(new RegExp(`<textarea name="(image|video)Prompt"[^>]*maxlength="${LIMITS.promptChars}"`, "g"))
+          ?.length,
+        10,
+      );
     });
 
     await t.step("notices follow the data: audio ready and written prompts are not counted", async () => {
       await setPart(h.db.sql, ids[0], "audio", { status: "done", path: "projects/1/a.m4a" });
       await h.db.sql`update sentences set video_prompt = 'Slow push-in.' where id = any(${ids.slice(0, 4)}::int[])`;
       const html = await page();
-      assert.match(html, /4 sentences have no narration audio yet/);
+      assert.match(html, /4 scenes have no narration audio yet/);
       assert.match(html, /1 scene has\s+no video prompt yet/);
       for (const id of ids) await setPart(h.db.sql, id, "audio", { status: "done", path: "projects/1/a.m4a" });
       await h.db.sql`update sentences set video_prompt = 'Slow push-in.'`;

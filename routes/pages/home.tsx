@@ -8,7 +8,7 @@ import { createProject, listProjects } from "../../core/domain/projects.ts";
 import type { ProjectSummary } from "../../core/types.ts";
 import { ApiError, errorToJson, parseWith } from "../http.ts";
 import { createProjectBody } from "../api/schemas.ts";
-import { renderPage } from "./render.ts";
+import { renderPage } from "../../islands_runtime/server.tsx";
 
 const SCRIPT_PLACEHOLDER = "# Intro\nFirst sentence of the narration. Second sentence.\n\n# Next section\n…";
 
@@ -19,6 +19,7 @@ interface FormState {
   error?: string;
 }
 
+/** The project list and the create form (with the input and error of a rejected form). */
 export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }) {
   const form = props.form ?? {};
   return (
@@ -59,6 +60,7 @@ export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }
               name="script"
               required
               rows={12}
+              maxLength={LIMITS.scriptChars}
               placeholder={SCRIPT_PLACEHOLDER}
             >
               {form.script ?? ""}
@@ -74,6 +76,7 @@ export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }
   );
 }
 
+/** The home page's routes: the list, and the create form's POST (redirects to the new storyboard). */
 export function homePages({ sql }: AppDeps) {
   const pages = new Hono();
   pages.get("/", async (c) => c.html(renderPage(<HomePage projects={await listProjects(sql)} />)));

@@ -3,24 +3,19 @@ import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { SentenceCard } from "../../components/SentenceCard.tsx";
+import { SceneCard } from "../../components/SceneCard.tsx";
 import { getProject, getSentence } from "../../core/domain/projects.ts";
 import { updateSentence } from "../../core/domain/sentences.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
 import type { ProjectView, RunSummary } from "../../core/types.ts";
-import { island } from "../../islands_runtime/server.tsx";
+import { renderPage } from "../../islands_runtime/server.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
-import { renderPage } from "./render.ts";
-
-const ToolbarIsland = island("BulkGenerationToolbar", BulkGenerationToolbar);
-const ErrorDialogIsland = island("ErrorSummaryDialog", ErrorSummaryDialog);
-const VideoPromptNoticeIsland = island("VideoPromptNotice", VideoPromptNotice);
 
 /** What the storyboard renders: the project, its active or latest run, and the stream's resume point. */
 export interface StoryboardData {
@@ -32,6 +27,7 @@ export interface StoryboardData {
   serverNow: number;
 }
 
+/** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
 export function StoryboardPage(props: StoryboardData) {
   const p = props.project;
   const notices = storyboardNotices(p);
@@ -45,12 +41,11 @@ export function StoryboardPage(props: StoryboardData) {
             {p.aspectRatio}
           </p>
         </div>
-        <ToolbarIsland
+        <BulkGenerationToolbar
           projectId={p.id}
           run={runForPage(props.run)}
           lastEventId={props.lastEventId}
           serverNow={props.serverNow}
-          sentenceCount={p.sentenceCount}
           failedScenes={notices.failedScenes}
         />
       </header>
@@ -58,19 +53,19 @@ export function StoryboardPage(props: StoryboardData) {
         <div class="notices">
           {notices.withoutAudio > 0 && (
             <p class="notice" data-notice="audio">
-              {count(notices.withoutAudio, "sentence has", "sentences have")}{" "}
+              {count(notices.withoutAudio, "scene has", "scenes have")}{" "}
               no narration audio yet — generate section audio first for the best timing.
             </p>
           )}
-          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNoticeIsland ids={notices.emptyVideoPrompts} />}
+          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice ids={notices.emptyVideoPrompts} />}
         </div>
       )}
-      <ErrorDialogIsland projectId={p.id} />
+      <ErrorSummaryDialog />
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
-            {section.sentences.map((s) => <SentenceCard sentence={s} key={s.id} />)}
+            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
           </div>
         </section>
       ))}
@@ -86,6 +81,7 @@ export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">,
   return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
 }
 
+/** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */
 export function storyboardPages(deps: AppDeps) {
   const { sql } = deps;
   const pages = new Hono();

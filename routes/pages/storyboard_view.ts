@@ -6,14 +6,15 @@ import type { ProjectView, RunSummary } from "../../core/types.ts";
 
 /** Counts behind the storyboard's notices (from the data; nothing is assumed). */
 export interface StoryboardNotices {
-  /** Sentences without narration audio. */
+  /** Scenes without narration audio. */
   withoutAudio: number;
-  /** Sentences whose video prompt is empty (it is written when their video is generated). */
+  /** Sentence ids of the scenes whose video prompt is empty (it is written when their video is generated). */
   emptyVideoPrompts: number[];
-  /** Sentences whose image or video failed. */
+  /** Scenes whose image or video failed. */
   failedScenes: number;
 }
 
+/** Counts what the storyboard's notices say, from the project's scenes. */
 export function storyboardNotices(project: ProjectView): StoryboardNotices {
   let withoutAudio = 0;
   const emptyVideoPrompts: number[] = [];
@@ -28,7 +29,10 @@ export function storyboardNotices(project: ProjectView): StoryboardNotices {
   return { withoutAudio, emptyVideoPrompts, failedScenes };
 }
 
-/** Failed scenes handed to the page (the dialog re-reads the full list when it opens). */
+/**
+ * Failed scenes handed to the page with its run (the toolbar's time-left estimate counts them by
+ * part; the failure details list the cards' own states instead).
+ */
 export const PAGE_FAILED_LIMIT = 100;
 
 /** A run as the page hands it to the browser: failures capped, sentence texts cut to an excerpt. */

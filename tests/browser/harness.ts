@@ -21,6 +21,9 @@
  *   on uncaught page errors, `console.error` messages and dialogs (unless
  *   `allowPageErrors`), saves `test-artifacts/failed-<test>.png` on failure, and
  *   always closes the browser.
+ * - Tear-down that changes the page (leaving it to close its streams, say) goes
+ *   in `ctx.cleanup(fn)`, not in a `finally`: cleanups run after the failure
+ *   screenshot, so the screenshot shows the page as the test left it.
  * - {@link saveScreenshot} writes PNGs under `test-artifacts/` (gitignored; set
  *   `TEST_ARTIFACTS_DIR` to move it). Look at them.
  *
@@ -205,6 +208,11 @@ export interface BrowserTestContext {
   pageErrors: string[];
   /** {@link saveScreenshot} of `page`. */
   screenshot(name: string): Promise<string>;
+  /**
+   * Runs `fn` when the test ends, after the failure screenshot (last registered, first run). A
+   * cleanup that fails fails a test that passed; after a failure it is only logged.
+   */
+  cleanup(fn: () => Promise<unknown> | unknown): void;
   /** The Deno test context (for steps). */
   t: Deno.TestContext;
 }
@@ -284,6 +292,9 @@ async function runBrowserTest(
 ) {
   const browser = await launchBrowser();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  let failed = false;
+  let cleanupError: unknown;
   try {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
@@ -308,6 +319,7 @@ async function runBrowserTest(
       page,
       pageErrors,
       screenshot: (shot) => saveScreenshot(page, shot),
+      cleanup: (fn) => void cleanups.push(fn),
       t,
     };
     const timeoutMs = options.timeoutMs ?? 60_000;
@@ -325,6 +337,7 @@ async function runBrowserTest(
         throw new Error(`errors in the page:\n${pageErrors.join("\n")}`);
       }
     } catch (error) {
+      failed = true;
       try {
         const shot = await saveScreenshot(page, `failed-${name}`);
         console.error(`[browser tests] screenshot of the failure: ${shot}`);
@@ -335,6 +348,22 @@ async function runBrowserTest(
     }
   } finally {
     clearTimeout(timer);
+    cleanupError = await runCleanups(cleanups, failed);
     await browser.close().catch(() => {});
   }
+  if (cleanupError) throw cleanupError; // the test itself passed
+}
+
+/** Runs `cleanups` last first; returns the first error when the test passed (else logs them). */
+async function runCleanups(cleanups: (() => Promise<unknown> | unknown)[], failed: boolean): Promise<unknown> {
+  let first: unknown;
+  for (const fn of [...cleanups].reverse()) {
+    try {
+      await fn();
+    } catch (error) {
+      if (failed) console.error("[browser tests] a cleanup failed after the test had failed:", error);
+      else first ??= error;
+    }
+  }
+  return first;
 }

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import { h } from "preact";
+import { type ComponentChildren, h } from "preact";
 import { signal } from "@preact/signals";
 import { browserSuite } from "./harness.ts";
 import { buildIslands } from "../../islands_runtime/build.ts";
-import { island, renderPage } from "../../islands_runtime/server.tsx";
+import { renderPage } from "../../islands_runtime/server.tsx";
 import { staticFiles } from "../../islands_runtime/static.ts";
 import Counter from "../fixtures/islands/Counter.tsx";
 import Total from "../fixtures/islands/Total.tsx";
@@ -22,8 +22,9 @@ const SINCE = new Date("2024-02-03T04:05:06.789Z");
 
 const suite = await browserSuite();
 
-const CounterIsland = island("Counter", Counter);
-const TotalIsland = island("Total", Total);
+/** A whole document around `children`. */
+const page = (title: string, ...children: ComponentChildren[]) =>
+  h("html", { lang: "en" }, h("head", null, h("title", null, title)), h("body", null, h("main", null, ...children)));
 
 async function startApp() {
   const staticRoot = await Deno.makeTempDir({ prefix: "islands-smoke-" });
@@ -39,21 +40,16 @@ async function startApp() {
   app.get("/", (c) => {
     const total = signal(5);
     return c.html(renderPage(
-      h(
-        "main",
-        null,
+      page(
+        "Islands",
         h("h1", null, "Islands smoke test"),
-        h(CounterIsland, { label: HOSTILE, start: 2, since: SINCE, total }),
-        h(TotalIsland, { total }),
+        h(Counter, { label: HOSTILE, start: 2, since: SINCE, total }),
+        h(Total, { total }),
       ),
-      { title: "Islands", build },
+      { build },
     ));
   });
-  app.get("/plain", (c) =>
-    c.html(renderPage(
-      h("main", null, h("h1", null, "No islands here")),
-      { title: "Plain", build },
-    )));
+  app.get("/plain", (c) => c.html(renderPage(page("Plain", h("h1", null, "No islands here")), { build })));
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     app.fetch,
@@ -111,7 +107,7 @@ suite.test("islands hydrate from the bundle and update on click", async ({ page,
     assert.equal(await page.textContent(".counter .label"), HOSTILE);
     assert.equal(
       await page.evaluate(() => Array.from(document.scripts, (s) => s.type || "classic").join(",")),
-      "module,application/json",
+      "application/json,module", // the props, then the bundle that reads them
     );
     assert.deepEqual(pageErrors, []);
 

@@ -6,57 +6,51 @@ import { openStoryboard, startStudio } from "./storyboard_env.ts";
 
 const suite = await browserSuite();
 
-suite.test("phone width: home and storyboard fit the screen", async ({ page, screenshot }) => {
+suite.test("phone width: home and storyboard fit the screen", async ({ page, screenshot, cleanup }) => {
   const studio = await startStudio("sb_phone");
-  try {
-    const project = await studio.project(12, "Phone");
-    // With media in the cards, and enough cards that most are off-screen (the browser skips their
-    // layout, so their placeholder size must not widen the grid).
-    assert.equal((await studio.api("POST", `/api/v1/projects/${project.id}/generate-scenes`)).status, 202);
-    const deadline = Date.now() + 30_000;
-    while (
-      ((await studio.api("GET", `/api/v1/projects/${project.id}/scene-run`)).body.run as { status?: string } | null)
-        ?.status !== "completed"
-    ) {
-      assert.ok(Date.now() < deadline, "the run did not complete within 30 s");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${studio.base}/`);
-    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "home page is not wider");
-    await openStoryboard(page, project.url);
-    const widths = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth,
-      cards: [...document.querySelectorAll(".scene-card")].map((c) => c.getBoundingClientRect().right),
-    }));
-    assert.equal(widths.page, 390, "storyboard is not wider than the phone");
-    assert.equal(widths.cards.length, 12);
-    assert.equal(await page.locator(".scene-card video").count(), 12);
-    for (const right of widths.cards) assert.ok(right <= 390, `a card ends at ${right}px`);
-    await screenshot("storyboard-phone");
-  } finally {
-    await studio.close(page);
+  cleanup(() => studio.close(page));
+  const project = await studio.project(12, "Phone");
+  // With media in the cards, and enough cards that most are off-screen (the browser skips their
+  // layout, so their placeholder size must not widen the grid).
+  assert.equal((await studio.api("POST", `/api/v1/projects/${project.id}/generate-scenes`)).status, 202);
+  const deadline = Date.now() + 30_000;
+  while (
+    ((await studio.api("GET", `/api/v1/projects/${project.id}/scene-run`)).body.run as { status?: string } | null)
+      ?.status !== "completed"
+  ) {
+    assert.ok(Date.now() < deadline, "the run did not complete within 30 s");
+    await new Promise((r) => setTimeout(r, 100));
   }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${studio.base}/`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "home page is not wider");
+  await openStoryboard(page, project.url);
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    cards: [...document.querySelectorAll(".scene-card")].map((c) => c.getBoundingClientRect().right),
+  }));
+  assert.equal(widths.page, 390, "storyboard is not wider than the phone");
+  assert.equal(widths.cards.length, 12);
+  assert.equal(await page.locator(".scene-card video").count(), 12);
+  for (const right of widths.cards) assert.ok(right <= 390, `a card ends at ${right}px`);
+  await screenshot("storyboard-phone");
 });
 
-suite.test("phone width: long unbroken words wrap instead of widening the page", async ({ page, screenshot }) => {
+suite.test("phone width: long unbroken words wrap instead of widening the page", async ({ page, screenshot, cleanup }) => {
   const studio = await startStudio("sb_phone_words");
-  try {
-    const word = "Supercalifragilisticexpialidociouslighthousekeeperwordwithoutanyspaces";
-    const created = await studio.api("POST", "/api/v1/projects", {
-      title: `Title ${word}`,
-      script: `# Heading ${word}\nThe keeper says ${word}. A second scene.`,
-      aspectRatio: "9:16",
-    });
-    assert.equal(created.status, 201);
-    const id = created.body.id as number;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${studio.base}/`);
-    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "home page is not wider");
-    await openStoryboard(page, `${studio.base}/projects/${id}`);
-    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "storyboard is not wider");
-    await screenshot("storyboard-phone-long-words");
-  } finally {
-    await studio.close(page);
-  }
+  cleanup(() => studio.close(page));
+  const word = "Supercalifragilisticexpialidociouslighthousekeeperwordwithoutanyspaces";
+  const created = await studio.api("POST", "/api/v1/projects", {
+    title: `Title ${word}`,
+    script: `# Heading ${word}\nThe keeper says ${word}. A second scene.`,
+    aspectRatio: "9:16",
+  });
+  assert.equal(created.status, 201);
+  const id = created.body.id as number;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${studio.base}/`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "home page is not wider");
+  await openStoryboard(page, `${studio.base}/projects/${id}`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, "storyboard is not wider");
+  await screenshot("storyboard-phone-long-words");
 });

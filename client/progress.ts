@@ -1,7 +1,7 @@
 /**
- * Pure helpers of the storyboard islands: the texts a creator reads about a run (button label, toast,
- * screen-reader announcements) and the estimate of the time left. No DOM, no signals: unit-tested in
- * `_progress_test.ts` and safe to use on the server and in the browser.
+ * The texts a creator reads about a run (button label, counts, toast, screen-reader announcements)
+ * and the estimate of the time left. Pure: no DOM, no signals, so the server render and the browser
+ * say the same; table-tested in `progress_test.ts`.
  */
 import { count } from "../components/count.ts";
 import type { RunSummary } from "../core/types.ts";
@@ -102,7 +102,7 @@ export function estimateRemainingMs(input: EtaInput): number | null {
   const elapsed = Math.max(0, input.nowMs - input.startedAtMs);
   const done = input.images.done + input.videos.done;
   if (done < ETA_MIN_JOBS || elapsed <= 0) return null;
-  // A failed image means no video for that sentence either.
+  // A failed image means no video for that scene either.
   const failedImages = input.failedImages ?? 0;
   const imagesLeft = Math.max(0, input.images.total - input.images.done - failedImages);
   const videosLeft = Math.max(0, input.videos.total - input.videos.done - (input.failedVideos ?? 0) - failedImages);
@@ -127,6 +127,31 @@ export function formatRemaining(ms: number): string {
   return rest ? `about ${hours} h ${rest} min left` : `about ${hours} h left`;
 }
 
+/**
+ * The toolbar's "about 2 min left" for an active run, or null while there is too little to go on.
+ * `startedAtMs` is the run's start on the same clock as `nowMs` (the browser corrects the server's
+ * clock for skew); failed parts count as needing no more time.
+ *
+ * @example
+ * timeLeft(run, Date.parse(run.startedAt), Date.now()); // "about 40 s left"
+ */
+export function timeLeft(
+  run: RunCounts & Pick<RunSummary, "failed">,
+  startedAtMs: number,
+  nowMs: number,
+): string | null {
+  if (Number.isNaN(startedAtMs)) return null;
+  const ms = estimateRemainingMs({
+    startedAtMs,
+    nowMs,
+    images: run.images,
+    videos: run.videos,
+    failedImages: run.failed.filter((f) => f.part === "image").length,
+    failedVideos: run.failed.filter((f) => f.part === "video").length,
+  });
+  return ms === null ? null : formatRemaining(ms);
+}
+
 /** Milestones (fractions of the scenes) announced to screen readers while a run is active. */
 export const ANNOUNCE_AT = [0.25, 0.5, 0.75] as const;
 
@@ -148,7 +173,12 @@ export function announcement(prev: RunCounts & { id: number } | null, next: RunC
   return null;
 }
 
-/** The first words of a sentence, for lists: at most `max` characters, cut at a word. */
+/**
+ * The first words of a text, for lists: at most `max` characters, cut at a word.
+ *
+ * @example
+ * excerpt("The quick brown fox jumps over the lazy dog", 20); // "The quick brown fox…"
+ */
 export function excerpt(text: string, max = 90): string {
   const clean = text.replace(/\s+/g, " ").trim();
   if (clean.length <= max) return clean;

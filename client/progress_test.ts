@@ -9,20 +9,13 @@ import {
   partCounts,
   progressFraction,
   type RunCounts,
-} from "./_progress.ts";
+  timeLeft,
+} from "./progress.ts";
+import { runSummary } from "../tests/helpers/run_summary.ts";
 
-function run(over: Partial<RunCounts> & { id?: number } = {}): RunCounts & { id: number } {
-  return {
-    id: 1,
-    status: "active",
-    totalScenes: 24,
-    finishedScenes: 0,
-    failedScenes: 0,
-    cancelledScenes: 0,
-    images: { done: 0, total: 24 },
-    videos: { done: 0, total: 24 },
-    ...over,
-  };
+/** An active run of 24 scenes, overridable. */
+function run(over: Partial<RunCounts> & { id?: number } = {}) {
+  return runSummary({ totalScenes: 24, images: { done: 0, total: 24 }, videos: { done: 0, total: 24 }, ...over });
 }
 
 Deno.test("labels and counts", () => {
@@ -87,7 +80,7 @@ Deno.test("time left: nothing until a few jobs finished, then the slower queue d
     }),
     40_000,
   );
-  // Failed parts need no more time; a failed image also means no video for that sentence.
+  // Failed parts need no more time; a failed image also means no video for that scene.
   assert.equal(
     estimateRemainingMs({
       ...base,
@@ -152,4 +145,19 @@ Deno.test("excerpts cut at a word", () => {
   assert.equal(excerpt("  spaced\n  out  "), "spaced out");
   assert.equal(excerpt("The quick brown fox jumps over the lazy dog", 20), "The quick brown fox…");
   assert.equal(excerpt("Supercalifragilisticexpialidocious is long", 10), "Supercali…");
+});
+
+Deno.test("the toolbar's time left: formatted, failed parts excluded, nothing without a start time", () => {
+  const failed = (part: "image" | "video") => ({ sentenceId: 1, number: 1, text: "", part, error: "x" });
+  const active = run({ images: { done: 5, total: 10 }, videos: { done: 2, total: 10 } });
+  assert.equal(timeLeft(active, 0, 10_000), "about 40 s left");
+  assert.equal(
+    timeLeft({ ...active, failed: [failed("image"), failed("image"), failed("video")] }, 0, 10_000),
+    "about 25 s left",
+  );
+  assert.equal(timeLeft(active, NaN, 10_000), null);
+  assert.equal(
+    timeLeft({ ...active, images: { done: 1, total: 10 }, videos: { done: 0, total: 10 } }, 0, 10_000),
+    null,
+  );
 });

@@ -1,36 +1,34 @@
+import { LIMITS } from "../core/domain/limits.ts";
 import type { SentenceView } from "../core/types.ts";
-import { island } from "../islands_runtime/server.tsx";
 import SceneMedia from "../islands/SceneMedia.tsx";
 import VideoPromptNote from "../islands/VideoPromptNote.tsx";
-
-const SceneMediaIsland = island("SceneMedia", SceneMedia);
-const VideoPromptNoteIsland = island("VideoPromptNote", VideoPromptNote);
-
-const part = (p: SentenceView["image"]) => ({ status: p.status, url: p.url, error: p.error });
+import { sceneLabel } from "./status_labels.ts";
+import { shown } from "../client/scenes_model.ts";
 
 /**
- * One scene of the storyboard: narration, prompts (editable with a plain form, no JavaScript
- * needed), audio state, and the image and video slots. The slots are an island (SceneMedia) that
- * follows the live stream; its props are kept small because a storyboard may have 500+ cards.
+ * One scene of the storyboard (a sentence of the script): narration, prompts (editable with a plain
+ * form, no JavaScript needed), audio state, and the image and video slots. The slots are an island
+ * (SceneMedia) that follows the live stream; its props are kept small because a storyboard may have
+ * 500+ cards.
  */
-export function SentenceCard(props: { sentence: SentenceView }) {
+export function SceneCard(props: { sentence: SentenceView }) {
   const s = props.sentence;
   return (
     <article class="scene-card" id={`sentence-${s.id}`} data-sentence-id={s.id}>
       <header class="scene-head">
-        <span class="scene-number">#{s.number}</span>
+        <span class="scene-number">{sceneLabel(s.number)}</span>
         <span class={`audio audio-${s.audio.status}`}>
           {s.audio.status === "done" ? "Audio ready" : "No audio yet"}
         </span>
       </header>
       <p class="narration">{s.text}</p>
-      <SceneMediaIsland id={s.id} n={s.number} image={part(s.image)} video={part(s.video)} />
+      <SceneMedia id={s.id} n={s.number} image={shown(s.image)} video={shown(s.video)} audio={shown(s.audio)} />
       <dl class="prompt-list">
         <dt>Image prompt</dt>
         <dd class="image-prompt">{s.imagePrompt || <em>empty</em>}</dd>
         <dt>Video prompt</dt>
         <dd class="video-prompt">
-          {s.videoPrompt || <VideoPromptNoteIsland id={s.id} />}
+          {s.videoPrompt || <VideoPromptNote id={s.id} />}
         </dd>
       </dl>
       <details class="prompts">
@@ -41,14 +39,14 @@ export function SentenceCard(props: { sentence: SentenceView }) {
           <input type="hidden" name="videoPromptBefore" value={s.videoPrompt} />
           <label>
             Image prompt
-            <textarea name="imagePrompt" rows={3} maxLength={2000}>{s.imagePrompt}</textarea>
+            <textarea name="imagePrompt" rows={3} maxLength={LIMITS.promptChars}>{s.imagePrompt}</textarea>
           </label>
           <label>
             Video prompt
             <textarea
               name="videoPrompt"
               rows={2}
-              maxLength={2000}
+              maxLength={LIMITS.promptChars}
               placeholder="Empty: written automatically when the video is generated"
             >
               {s.videoPrompt}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { FakeEventSource } from "../tests/helpers/fake_event_source.ts";
+import { answering, runSummary as summary } from "../tests/helpers/run_summary.ts";
+import { IDLE } from "./scenes_model.ts";
+import { createStoryboard, type StoryboardDeps } from "./storyboard.ts";
+
+/** A storyboard on fake browser APIs; `frame()` delivers what the stream received. */
+function makeStoryboard(fetch: typeof globalThis.fetch = answering()) {
+  let due: (() => void)[] = [];
+  const deps: StoryboardDeps = { fetch, EventSource: FakeEventSource.reset(), schedule: (f) => due.push(f) };
+  const storyboard = createStoryboard(deps);
+  const frame = () => {
+    const run = due;
+    due = [];
+    run.forEach((f) => f());
+  };
+  return { storyboard, frame };
+}
+
+const idle = IDLE;
+
+Deno.test("the stream feeds the models: runs, scene parts and the retries it settles", async () => {
+  const { storyboard, frame } = makeStoryboard(answering(Response.json({ run: summary({ id: 2 }) }, { status: 202 })));
+  storyboard.connect();
+  assert.equal(FakeEventSource.instances.length, 0, "no stream before the page's state is known");
+  storyboard.init({ projectId: 7, lastEventId: 40, run: null, serverNow: 0 });
+  const scene = storyboard.scenes.scene(11, { number: 1, image: idle, video: idle, audio: idle });
+  storyboard.connect();
+  const source = FakeEventSource.last;
+  assert.equal(source.url, "/api/v1/projects/7/events?lastEventId=40");
+  source.open();
+  assert.equal(storyboard.connection.value, "open");
+
+  source.send(41, "run.started", summary());
+  source.send(42, "scene.updated", { sentenceId: 11, part: "image", status: "failed", url: null, error: "no model" });
+  source.send(43, "run.completed", summary({ status: "completed", finishedScenes: 3, failedScenes: 1 }));
+  frame();
+  assert.equal(scene.image.value.status, "failed");
+  assert.equal(storyboard.run.toast.value?.text, "2 generated, 1 failed");
+  await Promise.resolve();
+  assert.deepEqual(storyboard.scenes.failures.value.map((f) => f.sentenceId), [11]);
+
+  await storyboard.run.retry([11]);
+  assert.deepEqual([...storyboard.run.retrying.value], [11]);
+  source.send(44, "scene.updated", { sentenceId: 11, part: "image", status: "queued", url: null, error: null });
+  frame();
+  assert.equal(storyboard.run.retrying.value.size, 0, "queued again: no longer 'retrying'");
+  assert.equal(storyboard.scenes.failures.value.length, 0);
+});
+
+Deno.test("cancel mid-run: the toast survives a progress event that the stream delivers after the answer", async () => {
+  const cancelled = summary({
+    status: "cancelled",
+    finishedScenes: 3,
+    cancelledScenes: 2,
+    cancelledAt: "2025-01-01T00:00:09.000Z",
+  });
+  const { storyboard, frame } = makeStoryboard(answering(Response.json({ run: cancelled, cancelled: 2 })));
+  storyboard.init({ projectId: 7, lastEventId: 10, run: summary(), serverNow: 0 });
+  storyboard.connect();
+  const source = FakeEventSource.last;
+  source.open();
+  source.send(11, "run.progress", summary({ finishedScenes: 1 }));
+  frame();
+
+  await storyboard.run.cancel();
+  // Still on its way when the answer came: the worker's step committed just before the cancel.
+  source.send(12, "run.progress", summary({ finishedScenes: 2 }));
+  frame();
+  assert.equal(storyboard.run.run.value?.status, "cancelled");
+  assert.equal(storyboard.run.toast.value?.text, "Cancelled — 1 of 3 scenes generated");
+  source.send(13, "run.cancelled", cancelled);
+  frame();
+  assert.equal(storyboard.run.toast.value?.runId, 1);
+});
