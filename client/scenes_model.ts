@@ -20,6 +20,18 @@ export function shown(part: PartView): Shown {
   return { status, url, thumbUrl, error, attempts, phase, retryAt, outdated, takes };
 }
 
+/**
+ * A part's view without the fields that equal {@link IDLE}'s: what a card hands its island as
+ * props (a storyboard may have thousands of cards). `{ ...IDLE, ...compact(part) }` restores it.
+ */
+export function compact(part: Shown): Partial<Shown> {
+  const out: Partial<Record<keyof Shown, unknown>> = {};
+  for (const key of Object.keys(part) as (keyof Shown)[]) {
+    if (part[key] !== IDLE[key]) out[key] = part[key];
+  }
+  return out as Partial<Shown>;
+}
+
 /** A part with nothing made yet. */
 export const IDLE: Shown = {
   status: "idle",

@@ -20,10 +20,10 @@ Deno.test("a card seeds its scene; events move it on; the written video prompt a
   const scene = scenes.scene(11, { number: 1, image: idle, video: idle, audio: idle });
   assert.equal(scenes.scene(11), scene, "every reader gets the same signals");
   scenes.apply(update({ status: "running" }));
-  assert.deepEqual(scene.image.value, { status: "running", url: null, error: null });
+  assert.deepEqual(scene.image.value, { ...idle, status: "running", attempts: 0 });
   scenes.apply(update({ status: "done", url: "/media/a.png" }));
   scenes.apply(update({ part: "video", status: "running", videoPrompt: "Slow push-in." }));
-  assert.deepEqual(scene.image.value, { status: "done", url: "/media/a.png", error: null });
+  assert.deepEqual(scene.image.value, { ...idle, status: "done", url: "/media/a.png" });
   assert.equal(scene.video.value.status, "running");
   assert.equal(scene.videoPrompt.value, "Slow push-in.");
   // A card hydrating again (same props) does not undo what the stream brought.

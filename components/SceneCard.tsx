@@ -3,7 +3,7 @@ import type { SentenceView } from "../core/types.ts";
 import SceneMedia from "../islands/SceneMedia.tsx";
 import VideoPromptNote from "../islands/VideoPromptNote.tsx";
 import { sceneLabel } from "./status_labels.ts";
-import { shown } from "../client/scenes_model.ts";
+import { compact, shown } from "../client/scenes_model.ts";
 
 /**
  * One scene of the storyboard (a sentence of the script): narration, prompts (editable with a plain
@@ -22,7 +22,13 @@ export function SceneCard(props: { sentence: SentenceView }) {
         </span>
       </header>
       <p class="narration">{s.text}</p>
-      <SceneMedia id={s.id} n={s.number} image={shown(s.image)} video={shown(s.video)} audio={shown(s.audio)} />
+      <SceneMedia
+        id={s.id}
+        n={s.number}
+        image={compact(shown(s.image))}
+        video={compact(shown(s.video))}
+        audio={compact(shown(s.audio))}
+      />
       <dl class="prompt-list">
         <dt>Image prompt</dt>
         <dd class="image-prompt">{s.imagePrompt || <em>empty</em>}</dd>

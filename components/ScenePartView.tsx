@@ -29,7 +29,9 @@ export function ScenePartView(
       aria-busy={busy ? "true" : undefined}
     >
       <div class="scene-media">
-        {state.url && part === "image" && <img src={state.thumbUrl ?? state.url} alt={`Image for ${props.label}`} loading="lazy" />}
+        {state.url && part === "image" && (
+          <img src={state.thumbUrl ?? state.url} alt={`Image for ${props.label}`} loading="lazy" />
+        )}
         {state.url && part === "video" && (
           <video
             src={state.url}

@@ -5,20 +5,26 @@
 import { ScenePartView } from "../components/ScenePartView.tsx";
 import { PART_LABELS, sceneLabel } from "../components/status_labels.ts";
 import { useStoryboard } from "../client/hooks.ts";
-import type { Shown } from "../client/scenes_model.ts";
+import { IDLE, type Shown } from "../client/scenes_model.ts";
 
 export interface SceneMediaProps {
   /** Sentence id. */
   id: number;
   /** Scene number shown to the creator. */
   n: number;
-  image: Shown;
-  video: Shown;
-  audio: Shown;
+  /** The parts as rendered, without their default fields (see `compact`). */
+  image: Partial<Shown>;
+  video: Partial<Shown>;
+  audio: Partial<Shown>;
 }
 
 export default function SceneMedia({ id, n, image, video, audio }: SceneMediaProps) {
-  const scene = useStoryboard().scenes.scene(id, { number: n, image, video, audio });
+  const scene = useStoryboard().scenes.scene(id, {
+    number: n,
+    image: { ...IDLE, ...image },
+    video: { ...IDLE, ...video },
+    audio: { ...IDLE, ...audio },
+  });
   const img = scene.image.value;
   const vid = scene.video.value;
   const label = sceneLabel(n);

@@ -122,9 +122,11 @@ Deno.test("projects API", async (t) => {
       assert.equal(typeof missing.body.error, "string");
       for (
         const [method, path, allow] of [
-          ["DELETE", `/api/v1/projects/${id}`, "GET, HEAD"],
+          ["PUT", `/api/v1/projects/${id}`, "GET, HEAD, PATCH, DELETE"],
           ["PUT", "/api/v1/projects", "GET, HEAD, POST"],
-          ["POST", `/api/v1/sentences/1`, "GET, HEAD, PATCH"],
+          ["POST", `/api/v1/sentences/1`, "GET, HEAD, PATCH, DELETE"],
+          ["GET", `/api/v1/sentences/1/regenerate`, "POST"],
+          ["POST", `/api/v1/sections/1`, "PATCH, DELETE"],
         ]
       ) {
         const res = await h.app.request(path, { method });
