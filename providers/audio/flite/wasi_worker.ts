@@ -67,9 +67,10 @@ function workerMain(): void {
     let nextFd = PREOPEN_FD + 1;
     let stdout = "";
     let stderr = "";
-    let memory: WebAssembly.Memory | undefined;
-    const view = () => new DataView(memory!.buffer);
-    const bytes = () => new Uint8Array(memory!.buffer);
+    // Set once the instance exists; the WASI calls below only run after that.
+    const exported: { memory?: WebAssembly.Memory } = {};
+    const view = () => new DataView(exported.memory!.buffer);
+    const bytes = () => new Uint8Array(exported.memory!.buffer);
 
     const wasi = {
       args_sizes_get(countPtr: number, sizePtr: number): number {
@@ -189,7 +190,7 @@ function workerMain(): void {
     };
 
     const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi });
-    memory = instance.exports.memory as WebAssembly.Memory;
+    exported.memory = instance.exports.memory as WebAssembly.Memory;
     let exitCode = 0;
     try {
       (instance.exports._start as () => void)();
