@@ -9,7 +9,7 @@
  * @example
  * const second = encodeWav(new Float32Array(8000), 8000); // one second of silence, 16,044 bytes
  */
-export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
+export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array<ArrayBuffer> {
   const dataBytes = samples.length * 2;
   const out = new Uint8Array(44 + dataBytes);
   const view = new DataView(out.buffer);

@@ -35,6 +35,7 @@ export function createSimulatedAudioProvider(options: SimulatedAudioOptions = {}
   const delayMs = checkMs(options.delayMs ?? 0, "delayMs");
   return {
     name: "simulated",
+    sectionTimings: true,
     async synthesize(request: SpeechRequest): Promise<SpeechResult> {
       await simulateWork({ ...request, prompt: request.text }, delayMs, "sentence");
       const { durationMs, words } = estimateSpeech(request.text);

@@ -63,6 +63,11 @@ export interface SectionSpeechResult extends SpeechResult {
 /** A narration backend. `synthesizeSection` exists only where a whole passage reads better. */
 export interface AudioProvider {
   readonly name: string;
+  /**
+   * True when `synthesizeSection` reports word or sentence timings itself, so its file can be cut
+   * into sentences without a transcription server.
+   */
+  readonly sectionTimings?: boolean;
   synthesize(request: SpeechRequest): Promise<SpeechResult>;
   synthesizeSection?(request: SectionSpeechRequest): Promise<SectionSpeechResult>;
 }
