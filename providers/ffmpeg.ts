@@ -231,7 +231,8 @@ export function escapeFilterValue(value: string): string {
 
 /**
  * The stderr line that best explains an ffmpeg failure: the last line that is not one of ffmpeg's
- * generic follow-ups ("Conversion failed!"), with memory addresses removed and trimmed to 300 chars.
+ * generic follow-ups ("Conversion failed!"), with memory addresses removed, absolute file paths shortened to
+ * their base name (the line reaches creators) and trimmed to 300 chars.
  */
 export function usefulStderrLine(stderr: string): string {
   const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l.length > 0);
@@ -245,7 +246,9 @@ export function usefulStderrLine(stderr: string): string {
     /^Exiting normally/i,
   ];
   const pick = [...lines].reverse().find((l) => !generic.some((re) => re.test(l))) ?? lines.at(-1) ?? "";
-  const clean = pick.replace(/ @ 0x[0-9a-f]+\]/gi, "]");
+  const clean = pick.replace(/ @ 0x[0-9a-f]+\]/gi, "]")
+    // Creators see this line: name files by their base name, never by a server path.
+    .replace(/(?:file:)?\/(?:[^\s/:'"]+\/)+([^\s/:'"]+)/g, "$1");
   return clean.length > 300 ? `${clean.slice(0, 297)}…` : clean;
 }
 

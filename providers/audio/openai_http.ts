@@ -111,7 +111,7 @@ export function statusError(status: number, detail: string, host: string, names:
 /** A transient {@link ProviderError} for a request that took longer than `timeoutMs`. */
 export function timedOut(names: ServiceNames, host: string, timeoutMs: number, cause?: unknown): ProviderError {
   return new ProviderError(
-    `The ${names.service} at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s; it will be tried again.`,
+    `The ${names.service} at ${host} did not answer within ${seconds(timeoutMs)} s; it will be tried again.`,
     { transient: true, cause },
   );
 }
@@ -134,6 +134,10 @@ async function errorDetail(response: Response): Promise<string> {
   }
   text = text.replace(/\s+/g, " ").trim();
   return text.length > 200 ? `${text.slice(0, 197)}…` : text;
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
 }
 
 function errorText(error: unknown): string {
