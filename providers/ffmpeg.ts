@@ -230,6 +230,16 @@ export function escapeFilterValue(value: string): string {
 }
 
 /**
+ * A filter's options as `key=value:key=value`, every value escaped with {@link escapeFilterValue}.
+ *
+ * @example
+ * `drawtext=${filterOptions({ fontfile: font, textfile: file, x: "(w-text_w)/2" })}`
+ */
+export function filterOptions(values: Record<string, string | number>): string {
+  return Object.entries(values).map(([key, value]) => `${key}=${escapeFilterValue(String(value))}`).join(":");
+}
+
+/**
  * The stderr line that best explains an ffmpeg failure: the last line that is not one of ffmpeg's
  * generic follow-ups ("Conversion failed!"), with memory addresses removed, absolute file paths shortened to
  * their base name (the line reaches creators) and trimmed to 300 chars.
