@@ -88,9 +88,13 @@ export function chunkCommand(plan: ExportPlan, scenes: PlannedScene[], paths: Ch
     const visual = scene.visual;
     const exact = `trim=end_frame=${n},setpts=PTS-STARTPTS`;
     if (visual.kind === "clip") {
-      const input = addInput("-i", `file:${visual.path}`);
+      // One decoding thread per clip: decoding is cheap next to encoding, and threads per input
+      // multiply memory by the number of scenes.
+      const input = addInput("-threads", "1", "-i", `file:${visual.path}`);
       filters.push(
-        `[${input}:v]setpts=(PTS-STARTPTS)*${visual.slowdown},fps=${fps},${cover(width, height)},setsar=1,format=yuv420p,` +
+        `[${input}:v]setpts=(PTS-STARTPTS)*${visual.slowdown},fps=${fps},${
+          cover(width, height)
+        },setsar=1,format=yuv420p,` +
           `tpad=stop_mode=clone:stop=${n},${exact}[v${i}]`,
       );
     } else if (visual.kind === "still") {
@@ -99,7 +103,14 @@ export function chunkCommand(plan: ExportPlan, scenes: PlannedScene[], paths: Ch
       filters.push(
         `[${input}:v]${cover(width * 2, height * 2)},` +
           `zoompan=${
-            opts({ z: `1+0.08*${p}`, x: `(iw-iw/zoom)*(0.35+0.3*${p})`, y: "(ih-ih/zoom)/2", d: n, s: `${width}x${height}`, fps })
+            opts({
+              z: `1+0.08*${p}`,
+              x: `(iw-iw/zoom)*(0.35+0.3*${p})`,
+              y: "(ih-ih/zoom)/2",
+              d: n,
+              s: `${width}x${height}`,
+              fps,
+            })
           },setsar=1,format=yuv420p,${exact}[v${i}]`,
       );
     } else {
@@ -148,12 +159,12 @@ export function chunkCommand(plan: ExportPlan, scenes: PlannedScene[], paths: Ch
   const joined = scenes.map((_, i) => `[v${i}][a${i}]`).join("");
   filters.push(`${joined}concat=n=${scenes.length}:v=1:a=1[vc][ac]`);
   const chunkEndMs = scenes[scenes.length - 1].startMs + scenes[scenes.length - 1].durationMs;
-  const cues = plan.captions.burnIn
-    ? plan.cues.filter((c) => c.endMs > chunkStartMs && c.startMs < chunkEndMs)
-    : [];
+  const cues = plan.captions.burnIn ? plan.cues.filter((c) => c.endMs > chunkStartMs && c.startMs < chunkEndMs) : [];
   filters.push(
     cues.length > 0
-      ? `[vc]${cues.map((cue) => captionFilters(cue, chunkStartMs, height, fontSize, paths.fontPath, textFile)).join(",")}[vout]`
+      ? `[vc]${
+        cues.map((cue) => captionFilters(cue, chunkStartMs, height, fontSize, paths.fontPath, textFile)).join(",")
+      }[vout]`
       : `[vc]null[vout]`,
   );
   const frames = scenes.reduce((sum, s) => sum + s.frames, 0);
