@@ -10,7 +10,7 @@
  * reader never sees half a file and an aborted or failed render leaves nothing behind.
  */
 import { basename, dirname, join } from "node:path";
-import { escapeFilterValue, fontPath, runFfmpeg } from "./ffmpeg.ts";
+import { filterOptions as opts, fontPath, runFfmpeg } from "./ffmpeg.ts";
 import {
   type GeneratedMedia,
   type ImageRequest,
@@ -399,10 +399,6 @@ function kenBurns(rng: () => number, frames: number): { z: string; x: string; y:
 // Helpers
 
 /** `key=value:key=value` with every value escaped for the filtergraph. */
-function opts(values: Record<string, string | number>): string {
-  return Object.entries(values).map(([key, value]) => `${key}=${escapeFilterValue(String(value))}`).join(":");
-}
-
 function checkSize(width: number, height: number, video: boolean): void {
   const ok = (n: number) => Number.isInteger(n) && n >= MIN_SIDE && n <= MAX_SIDE && (!video || n % 2 === 0);
   if (!ok(width) || !ok(height)) {

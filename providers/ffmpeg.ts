@@ -6,8 +6,16 @@
  * running job, so ffmpeg must be killed here when the signal fires. ffmpeg's own failures become a
  * permanent {@link ProviderError} carrying the line of stderr that explains them.
  */
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import {
+  denoStoreDirs,
+  isFile,
+  nodeModulesDirs,
+  packageFileCandidates,
+  resolvePackageDir,
+  unique,
+  versionDirs,
+} from "./package_files.ts";
 import { ProviderError } from "./types.ts";
 
 /** Options of {@link runFfmpeg}. */
@@ -105,15 +113,7 @@ export function ffmpegPath(): string {
 export function fontPath(): string {
   if (cachedFont) return cachedFont;
   const file = join("ttf", "DejaVuSans.ttf");
-  const candidates: string[] = [];
-  const packageDir = resolvePackageDir("dejavu-fonts-ttf");
-  if (packageDir) candidates.push(join(packageDir, file));
-  for (const modules of nodeModulesDirs()) {
-    candidates.push(join(modules, "dejavu-fonts-ttf", file));
-    candidates.push(
-      ...denoStoreDirs(modules, "dejavu-fonts-ttf@").map((d) => join(d, "node_modules", "dejavu-fonts-ttf", file)),
-    );
-  }
+  const candidates = packageFileCandidates("dejavu-fonts-ttf", file);
   candidates.push("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
   const found = candidates.find(isFile);
   if (!found) {
@@ -230,8 +230,19 @@ export function escapeFilterValue(value: string): string {
 }
 
 /**
+ * A filter's options as `key=value:key=value`, every value escaped with {@link escapeFilterValue}.
+ *
+ * @example
+ * `drawtext=${filterOptions({ fontfile: font, textfile: file, x: "(w-text_w)/2" })}`
+ */
+export function filterOptions(values: Record<string, string | number>): string {
+  return Object.entries(values).map(([key, value]) => `${key}=${escapeFilterValue(String(value))}`).join(":");
+}
+
+/**
  * The stderr line that best explains an ffmpeg failure: the last line that is not one of ffmpeg's
- * generic follow-ups ("Conversion failed!"), with memory addresses removed and trimmed to 300 chars.
+ * generic follow-ups ("Conversion failed!"), with memory addresses removed, absolute file paths shortened to
+ * their base name (the line reaches creators) and trimmed to 300 chars.
  */
 export function usefulStderrLine(stderr: string): string {
   const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l.length > 0);
@@ -245,7 +256,9 @@ export function usefulStderrLine(stderr: string): string {
     /^Exiting normally/i,
   ];
   const pick = [...lines].reverse().find((l) => !generic.some((re) => re.test(l))) ?? lines.at(-1) ?? "";
-  const clean = pick.replace(/ @ 0x[0-9a-f]+\]/gi, "]");
+  const clean = pick.replace(/ @ 0x[0-9a-f]+\]/gi, "]")
+    // Creators see this line: name files by their base name, never by a server path.
+    .replace(/(?:file:)?\/(?:[^\s/:'"]+\/)+([^\s/:'"]+)/g, "$1");
   return clean.length > 300 ? `${clean.slice(0, 297)}…` : clean;
 }
 
@@ -302,83 +315,12 @@ function npmPlatform(): string {
   return `${os}-${arch}`;
 }
 
-/** The directory of an npm package resolved through deno.json's imports, if resolvable. */
-function resolvePackageDir(specifier: string): string | undefined {
-  try {
-    const url = import.meta.resolve(`${specifier}/package.json`);
-    if (url.startsWith("file:")) return dirname(fileURLToPath(url));
-  } catch {
-    // Not resolvable here (bundled build, no import map): fall back to searching node_modules.
-  }
-  return undefined;
-}
-
-/** `node_modules` folders in and above the working directory, the main module and this module. */
-function nodeModulesDirs(): string[] {
-  const starts: string[] = [];
-  try {
-    starts.push(Deno.cwd());
-  } catch {
-    // No permission or deleted cwd.
-  }
-  for (const url of [Deno.mainModule, import.meta.url]) {
-    if (url?.startsWith("file:")) starts.push(dirname(fileURLToPath(url)));
-  }
-  const dirs: string[] = [];
-  for (const start of starts) {
-    for (let dir = resolve(start);; dir = dirname(dir)) {
-      const candidate = join(dir, "node_modules");
-      if (isDirectory(candidate)) dirs.push(candidate);
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return unique(dirs);
-}
-
-/** Deno's `node_modules/.deno/<name>@<version>` folders whose name starts with `prefix`. */
-function denoStoreDirs(nodeModules: string, prefix: string): string[] {
-  return listDir(join(nodeModules, ".deno")).filter((name) => name.startsWith(prefix)).sort().reverse()
-    .map((name) => join(nodeModules, ".deno", name));
-}
-
-function versionDirs(dir: string): string[] {
-  return listDir(dir).sort().reverse().map((name) => join(dir, name));
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((entry) => entry.name);
-  } catch {
-    return [];
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
 function readEnv(name: string): string | undefined {
   try {
     return Deno.env.get(name) || undefined;
   } catch {
     return undefined;
   }
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }
 
 function errorText(error: unknown): string {

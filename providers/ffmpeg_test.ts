@@ -101,4 +101,12 @@ Deno.test("usefulStderrLine skips ffmpeg's generic follow-up lines and memory ad
     "Conversion failed!\n";
   assert.equal(usefulStderrLine(stderr), "[libx264] width not divisible by 2 (1281x720)");
   assert.equal(usefulStderrLine(""), "");
+  assert.equal(
+    usefulStderrLine("file:/tmp/studio-tts-1a2b/answer.audio: Invalid data found when processing input\n"),
+    "answer.audio: Invalid data found when processing input",
+  );
+  assert.equal(
+    usefulStderrLine("Error opening input /srv/data/media/s1.png: Permission denied"),
+    "Error opening input s1.png: Permission denied",
+  );
 });

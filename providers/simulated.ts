@@ -58,10 +58,15 @@ export function createSimulatedProvider(options: SimulatedProviderOptions = {}):
   };
 }
 
-/** Waits (×10 for `[slow]`), then applies `[fail]` and `[flaky]`. */
-async function simulateWork(
+/**
+ * Waits `baseMs` (×10 for `[slow]`), then applies `[fail]` and `[flaky]` found in `request.prompt`.
+ * Shared with the simulated narration provider, whose "prompt" is the sentence text; `where` names
+ * it in the failure messages ("prompt", "sentence").
+ */
+export async function simulateWork(
   request: { prompt: string; attempt: number; signal: AbortSignal; onProgress?: (f: number) => void },
   baseMs: number,
+  where = "prompt",
 ): Promise<void> {
   const { prompt, signal } = request;
   signal.throwIfAborted();
@@ -72,13 +77,13 @@ async function simulateWork(
   }
   if (hasMarker(prompt, "fail")) {
     throw new ProviderError(
-      "The simulated provider was asked to fail by the [fail] marker in the prompt. Remove the marker and retry.",
+      `The simulated provider was asked to fail by the [fail] marker in the ${where}. Remove the marker and retry.`,
       { transient: false },
     );
   }
   if (hasMarker(prompt, "flaky") && request.attempt <= 1) {
     throw new ProviderError(
-      "The simulated provider failed this first attempt on purpose (the [flaky] marker in the prompt); a retry will succeed.",
+      `The simulated provider failed this first attempt on purpose (the [flaky] marker in the ${where}); a retry will succeed.`,
       { transient: true },
     );
   }
@@ -121,7 +126,8 @@ function wait(ms: number, signal: AbortSignal, onProgress?: (fraction: number) =
   });
 }
 
-function checkMs(value: number, name: string): number {
+/** `value` when it is a valid delay in ms (finite, ≥ 0); throws a sentence naming `name` otherwise. */
+export function checkMs(value: number, name: string): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new Error(`The simulated provider's ${name} must be a number of milliseconds ≥ 0, not ${value}.`);
   }
@@ -129,7 +135,7 @@ function checkMs(value: number, name: string): number {
 }
 
 /** Writes a temporary file next to `path` and renames it, so readers never see a partial file. */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   const part = join(dirname(path), `.${crypto.randomUUID().slice(0, 8)}.part`);
   try {
     await Deno.writeFile(part, bytes);
