@@ -7,8 +7,8 @@
  * Run: `deno run -A bench/export_bench.ts [--keep]`. Takes a few minutes on two cores.
  */
 import { join } from "node:path";
-import { DEMO_SCRIPT } from "../core/demo.ts";
-import { splitScript } from "../core/script_import.ts";
+import { DEMO_SCRIPT } from "../core/domain/demo.ts";
+import { splitScript } from "../core/domain/script_import.ts";
 import { createDraftProvider } from "../providers/draft.ts";
 import { createFliteProvider } from "../providers/audio/flite.ts";
 import { type ExportScene, planExport } from "../media/export/plan.ts";
