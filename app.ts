@@ -10,7 +10,9 @@ import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
+import { providersFromConfig } from "./providers/from_config.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
+import { statusApi } from "./routes/api/status.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
@@ -22,7 +24,8 @@ import { staticFiles } from "./islands_runtime/static.ts";
 /** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function createApp(deps: AppDeps): Hono {
+export function createApp(given: AppDeps): Hono {
+  const deps: AppDeps = { ...given, providers: given.providers ?? providersFromConfig(given.config) };
   const app = new Hono();
 
   app.use(
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
+  app.route("/api/v1/status", statusApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
+import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
 
@@ -60,6 +61,8 @@ export interface Config {
   sceneOrder: SceneOrder;
   /** Takes kept per scene part; older ones are deleted with their files. */
   takesKept: number;
+  /** ComfyUI servers and workflows, when a provider setting uses ComfyUI (else null). */
+  comfyui: ComfyUISettings | null;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -92,11 +95,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `The environment variable WORKER_DEAD_AFTER_MS=${e.WORKER_DEAD_AFTER_MS} is not valid: it must be at least three times WORKER_HEARTBEAT_MS (${e.WORKER_HEARTBEAT_MS}), or live workers would be taken for dead.`,
     );
   }
-  for (const name of ["IMAGE_PROVIDER", "VIDEO_PROVIDER"] as const) {
-    if (e[name] === "comfyui") {
-      throw new ConfigError(
-        `The environment variable ${name}=comfyui is not supported yet: the ComfyUI provider comes with a later release; use draft or simulated.`,
-      );
+  // ComfyUI (providers/comfyui/settings.ts): read for the parts that use it.
+  let comfyui: ComfyUISettings | null = null;
+  if (e.IMAGE_PROVIDER === "comfyui" || e.VIDEO_PROVIDER === "comfyui") {
+    try {
+      comfyui = loadComfyUISettings(env, {
+        image: e.IMAGE_PROVIDER === "comfyui",
+        video: e.VIDEO_PROVIDER === "comfyui",
+      });
+    } catch (error) {
+      if (error instanceof ComfyUISettingsError) throw new ConfigError(error.message);
+      throw error;
     }
   }
   return {
@@ -118,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
     sceneOrder: e.SCENE_ORDER,
     takesKept: e.TAKES_KEPT,
+    comfyui,
   };
 }
 
@@ -125,6 +135,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
  * The servers images and videos are made on (base URLs), or null for providers that have none:
  * what SCENE_ORDER=auto compares.
  */
-export function generationServers(_config: Config): { image: string | null; video: string | null } {
-  return { image: null, video: null };
+export function generationServers(config: Config): { image: string | null; video: string | null } {
+  return { image: config.comfyui?.image?.url ?? null, video: config.comfyui?.video?.url ?? null };
 }

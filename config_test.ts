@@ -23,5 +23,23 @@ Deno.test("a bad value names the variable in one sentence", () => {
   assert.throws(() => loadConfig({ PORT: "eighty" }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
   assert.throws(() => loadConfig({ IMAGE_PROVIDER: "dalle" }), /IMAGE_PROVIDER/);
   assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL/);
-  assert.throws(() => loadConfig({ VIDEO_PROVIDER: "comfyui" }), /VIDEO_PROVIDER=comfyui is not supported yet/);
+  assert.throws(
+    () => loadConfig({ VIDEO_PROVIDER: "comfyui" }),
+    (e: Error) => e instanceof ConfigError && /COMFYUI_URL/.test(e.message),
+  );
+  assert.throws(() => loadConfig({ IMAGE_PROVIDER: "comfyui", COMFYUI_URL: "gpu-box:8188" }), /COMFYUI_URL/);
+});
+
+Deno.test("ComfyUI: one server or two, and what SCENE_ORDER=auto compares", async () => {
+  const { generationServers } = await import("./config.ts");
+  const one = loadConfig({ IMAGE_PROVIDER: "comfyui", VIDEO_PROVIDER: "comfyui", COMFYUI_URL: "http://gpu:8188/" });
+  assert.deepEqual(generationServers(one), { image: "http://gpu:8188", video: "http://gpu:8188" });
+  const two = loadConfig({
+    IMAGE_PROVIDER: "comfyui",
+    VIDEO_PROVIDER: "comfyui",
+    COMFYUI_URL: "http://gpu:8188",
+    COMFYUI_VIDEO_URL: "http://gpu2:8188",
+  });
+  assert.deepEqual(generationServers(two), { image: "http://gpu:8188", video: "http://gpu2:8188" });
+  assert.deepEqual(generationServers(loadConfig({})), { image: null, video: null });
 });

@@ -11,6 +11,7 @@ import { EventHub } from "./core/live/hub.ts";
 import { ensureDemoProject } from "./core/domain/demo.ts";
 import { migrate } from "./core/db/migrate.ts";
 import { buildIslands } from "./islands_runtime/build.ts";
+import { providersFromConfig } from "./providers/from_config.ts";
 import { startWorker, type StudioWorker } from "./workers/runner.ts";
 
 const started = performance.now();
@@ -39,6 +40,7 @@ try {
 const log = (line: string) => console.log(line);
 const database = await openDatabase(config, log);
 const sql = connect(database.url);
+const providers = providersFromConfig(config);
 let worker: StudioWorker | undefined;
 let server: Deno.HttpServer | undefined;
 let hub: EventHub | undefined;
@@ -54,7 +56,7 @@ if (runWeb) {
 
 // The worker starts first, so that "ready" means jobs are being taken too.
 if (runWorker) {
-  worker = await startWorker({ sql, databaseUrl: database.url, config, log });
+  worker = await startWorker({ sql, databaseUrl: database.url, config, providers, log });
   log(
     `Worker ${worker.poolId} is taking image and video jobs (images: ${config.imageProvider}, videos: ${config.videoProvider}).`,
   );
@@ -68,7 +70,7 @@ if (runWeb) {
   if (islands.islands.length) {
     log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
   }
-  const app = createApp({ sql, config, hub });
+  const app = createApp({ sql, config, hub, providers });
   try {
     server = serve(app.fetch);
   } catch (error) {
@@ -100,6 +102,7 @@ async function stopAll() {
   await hub?.stop();
   // The worker stops taking jobs and gives running ones SHUTDOWN_GRACE_MS while the server drains.
   await Promise.all([server?.shutdown(), worker?.stop()]);
+  providers.close();
   await sql.end({ timeout: 5 });
   await database.stop();
 }

@@ -72,7 +72,7 @@ try {
     html = await res.text();
     whole.push(performance.now() - t);
   }
-  const data = await loadStoryboard({ sql: db.sql }, id);
+  const data = await loadStoryboard({ sql: db.sql, config }, id);
   const renderOnly: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();

@@ -34,7 +34,13 @@ export function runFrom(data: unknown): RunSummary | null {
   const candidate = (d.run && typeof d.run === "object" ? d.run : d) as Partial<RunSummary>;
   if (typeof candidate.id !== "number" || typeof candidate.status !== "string") return null;
   if (typeof candidate.totalScenes !== "number") return null;
-  return { failed: [], images: { done: 0, total: 0 }, videos: { done: 0, total: 0 }, ...candidate } as RunSummary;
+  return {
+    failed: [],
+    images: { done: 0, total: 0 },
+    videos: { done: 0, total: 0 },
+    audio: { done: 0, total: 0 },
+    ...candidate,
+  } as RunSummary;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Config } from "../config.ts";
 import type { Sql } from "../core/db/client.ts";
 import type { EventHub } from "../core/live/hub.ts";
+import type { Providers } from "../providers/from_config.ts";
 
 /** What the routes need: the database and the settings. */
 export interface AppDeps {
@@ -13,4 +14,6 @@ export interface AppDeps {
   config: Config;
   /** Live-event fan-out of this web process (core/live/hub.ts); without it the SSE route answers 503. */
   hub?: EventHub;
+  /** The process's generation providers (status, checks before a run); built from the config if absent. */
+  providers?: Providers;
 }

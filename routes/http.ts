@@ -6,7 +6,7 @@ import type { Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { ConflictError, InvalidInputError, NotFoundError } from "../core/domain/errors.ts";
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from "../core/domain/errors.ts";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {
@@ -81,6 +81,7 @@ export function errorToJson(err: unknown): { status: ContentfulStatusCode; body:
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: err.message } };
   if (err instanceof ConflictError) return { status: 409, body: { error: err.message } };
+  if (err instanceof UnavailableError) return { status: 503, body: { error: err.message } };
   if (err instanceof InvalidInputError) {
     return { status: 400, body: { error: err.message, issues: [{ path: err.field, message: err.message }] } };
   }

@@ -21,7 +21,7 @@ import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts
 import type { Sql } from "../core/db/client.ts";
 import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
-import { createProvider } from "../providers/registry.ts";
+import { providersFromConfig } from "../providers/from_config.ts";
 import type { MediaProvider } from "../providers/types.ts";
 import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
@@ -33,7 +33,7 @@ export interface WorkerOptions {
   /** Connection string graphile-worker opens its own pool with. */
   databaseUrl: string;
   config: Config;
-  /** Overrides the providers named in the config (tests). */
+  /** The providers to generate with (the process's shared ones, or a test's); default: from the config. */
   providers?: { image: MediaProvider; video: MediaProvider };
   log?: (line: string) => void;
 }
@@ -53,10 +53,8 @@ const ABORT_WIND_DOWN_MS = 5000;
 export async function startWorker(options: WorkerOptions): Promise<StudioWorker> {
   const { sql, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const providers = options.providers ?? {
-    image: createProvider(config.imageProvider, providerOptions(config)),
-    video: createProvider(config.videoProvider, providerOptions(config)),
-  };
+  const owned = options.providers ? null : providersFromConfig(config);
+  const providers = options.providers ?? owned!;
   const settings = { maxAttempts: config.maxAttempts };
   const servers = generationServers(config);
   const imagesFirst = resolveImagesFirst(config.sceneOrder, servers.image, servers.video);
@@ -184,6 +182,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
       }
       await listener.unlisten().catch(() => {});
       await removeHeartbeat(sql, poolId).catch(() => {});
+      owned?.close();
     })();
     return stopPromise;
   };
@@ -196,10 +195,6 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     },
   );
   return { poolId, stop, stopped: stopped.then(() => {}) };
-}
-
-function providerOptions(config: Config) {
-  return { simulatedImageMs: config.simulatedImageMs, simulatedVideoMs: config.simulatedVideoMs };
 }
 
 function logReport(log: (line: string) => void, when: string, r: ReconcileReport) {

@@ -28,3 +28,11 @@ export class InvalidInputError extends Error {
     this.field = field;
   }
 }
+
+/** Something the request needs is out of reach for now, e.g. the GPU server (503). */
+export class UnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnavailableError";
+  }
+}

@@ -11,10 +11,11 @@ import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { cancelRun, currentRun, retryFailed, startRun } from "../../core/engine/runs.ts";
 import { allowOnly, idParam, readOptionalJson } from "../http.ts";
+import { checkBackends } from "../../providers/status.ts";
 import { runSettings } from "./run_settings.ts";
 import { generateScenesBody, retryFailedBody } from "./schemas.ts";
 
-export function sceneRunsApi({ sql, config }: AppDeps) {
+export function sceneRunsApi({ sql, config, providers }: AppDeps) {
   const api = new Hono();
   const settings = runSettings(config);
   const projectId = (c: Context) => idParam(c, "id", "project");
@@ -22,6 +23,7 @@ export function sceneRunsApi({ sql, config }: AppDeps) {
   api.post("/:id/generate-scenes", async (c) => {
     const id = projectId(c);
     const { scope } = await readOptionalJson(c, generateScenesBody);
+    await checkBackends(providers!, ["image", "video"]);
     const { run, created } = await startRun(sql, id, settings, scope);
     return c.json({ run }, created ? 202 : 200);
   });
@@ -30,6 +32,7 @@ export function sceneRunsApi({ sql, config }: AppDeps) {
     const id = projectId(c);
     // The body is optional: an empty one means "every failed scene".
     const body = await readOptionalJson(c, retryFailedBody);
+    await checkBackends(providers!, ["image", "video"]);
     const { run } = await retryFailed(sql, id, settings, body.sentenceIds);
     return c.json({ run }, 202);
   });

@@ -15,10 +15,11 @@ import { regenerateScene } from "../../core/engine/runs.ts";
 import { chooseTake, listTakes } from "../../core/engine/takes.ts";
 import type { AppDeps } from "../deps.ts";
 import { allowOnly, idParam, readJson, readOptionalJson } from "../http.ts";
+import { checkBackends } from "../../providers/status.ts";
 import { runSettings } from "./run_settings.ts";
 import { moveSentenceBody, regenerateBody, selectTakeBody, splitSentenceBody, updateSentenceBody } from "./schemas.ts";
 
-export function sentencesApi({ sql, config }: AppDeps) {
+export function sentencesApi({ sql, config, providers }: AppDeps) {
   const api = new Hono();
   const settings = runSettings(config);
   api.get("/:id", async (c) => c.json(await getSentence(sql, idParam(c, "id", "sentence"))));
@@ -42,8 +43,9 @@ export function sentencesApi({ sql, config }: AppDeps) {
   });
   api.post("/:id/regenerate", async (c) => {
     const id = idParam(c, "id", "sentence");
-    const { parts } = await readOptionalJson(c, regenerateBody);
-    const { run } = await regenerateScene(sql, id, parts ?? ["image", "video"], settings);
+    const { parts = ["image", "video"] } = await readOptionalJson(c, regenerateBody);
+    await checkBackends(providers!, parts.filter((p) => p !== "audio"));
+    const { run } = await regenerateScene(sql, id, parts, settings);
     return c.json({ run }, 202);
   });
   api.get("/:id/takes", async (c) => c.json(await listTakes(sql, idParam(c, "id", "sentence"))));

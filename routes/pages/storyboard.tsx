@@ -11,7 +11,9 @@ import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
 import type { ProjectView, RunSummary } from "../../core/types.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
+import BackendStatus from "../../islands/BackendStatus.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
+import { generationServers } from "../../config.ts";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
 import { idParam, parseWith } from "../http.ts";
@@ -25,6 +27,8 @@ export interface StoryboardData {
   lastEventId: number;
   /** The server's clock at render, ms. */
   serverNow: number;
+  /** Whether a part is made on a GPU server (the header then shows its status). */
+  gpuServer?: boolean;
 }
 
 /** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
@@ -41,6 +45,7 @@ export function StoryboardPage(props: StoryboardData) {
             {p.aspectRatio}
           </p>
         </div>
+        {props.gpuServer && <BackendStatus />}
         <BulkGenerationToolbar
           projectId={p.id}
           run={runForPage(props.run)}
@@ -74,11 +79,16 @@ export function StoryboardPage(props: StoryboardData) {
 }
 
 /** Reads what the storyboard shows: the stream's resume point FIRST, then the state. */
-export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">, projectId: number) {
+export async function loadStoryboard(
+  { sql, hub, config }: Pick<AppDeps, "sql" | "hub" | "config">,
+  projectId: number,
+) {
   const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
   const project = await getProject(sql, projectId);
   const run = await currentRun(sql, projectId);
-  return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
+  const servers = generationServers(config);
+  const gpuServer = servers.image !== null || servers.video !== null;
+  return { project, run, lastEventId, serverNow: Date.now(), gpuServer } satisfies StoryboardData;
 }
 
 /** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */

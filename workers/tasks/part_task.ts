@@ -162,6 +162,7 @@ async function generate(
     ...frameSize(claim.aspectRatio),
     seed: claim.seed,
     attempt: claim.attempt,
+    maxAttempts: ctx.settings.maxAttempts,
     outPath: file.absolute,
     signal,
     onProgress,
