@@ -56,7 +56,7 @@ export function createApp(given: AppDeps): Hono {
 
   app.onError((err, c) => {
     const { status, body } = errorToJson(err);
-    if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
     if (c.req.path.startsWith("/api/")) return c.json(body, status);
     return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
   });

@@ -40,7 +40,7 @@ export async function checkBackends(providers: Providers, kinds: MediaKind[]): P
       await provider.preflight(kind);
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      const message = `${error.message.replace(/\.?$/, ".")} Nothing was queued.`;
+      const message = `${/[.?!]$/.test(error.message) ? error.message : `${error.message}.`} Nothing was queued.`;
       throw error.transient ? new UnavailableError(message) : new ConflictError(message);
     }
   }
