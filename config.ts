@@ -22,7 +22,7 @@ const schema = z.object({
   SIMULATED_VIDEO_MS: intFrom(0, 3_600_000).default(3000),
   MAX_ATTEMPTS: intFrom(1, 25).default(3),
   RETRY_BACKOFF_MS: intFrom(0, 600_000).default(2000),
-  WORKER_CONCURRENCY: intFrom(2, 32).default(2),
+  WORKER_CONCURRENCY: intFrom(2, 32).default(6),
   WORKER_POLL_MS: intFrom(10, 60_000).default(2000),
   WORKER_HEARTBEAT_MS: intFrom(100, 60_000).default(5000),
   WORKER_DEAD_AFTER_MS: intFrom(1000, 3_600_000).default(45_000),

@@ -5,7 +5,7 @@ import { mediaRoot } from "../media/store.ts";
 import { decodeWithFfmpeg, probeWithFfmpeg, readPngSize } from "../providers/fixtures/media_checks.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
-import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
+import { makeProject, removeDataDir, startTestWorker, testConfig, waitFor, waitForRunEnd } from "./helpers/worker.ts";
 
 Deno.test("the draft provider through the real pipeline: a decodable 1280×720 PNG and a 5 s (the project's clip length) 24 fps H.264 MP4", async () => {
   const db = await freshDatabase("engine_draft");
@@ -34,6 +34,25 @@ Deno.test("the draft provider through the real pipeline: a decodable 1280×720 P
     assert.equal(res.status, 206);
     assert.equal(res.headers.get("content-type"), "video/mp4");
     await res.body?.cancel();
+    // Cards get thumbnails, made after the part is done (off the generation queues): small JPEGs at
+    // the media's aspect ratio, announced to open pages.
+    const thumbs = await waitFor("both thumbnails", async () => {
+      const s = await (await app.request(`/api/v1/sentences/${sentenceIds[0]}`)).json();
+      return s.image.thumbUrl && s.video.thumbUrl ? [s.image.thumbUrl, s.video.thumbUrl] as string[] : null;
+    }, 30_000);
+    for (const url of thumbs) {
+      const thumb = await app.request(url);
+      assert.equal(thumb.headers.get("content-type"), "image/jpeg");
+      const bytes = new Uint8Array(await thumb.arrayBuffer());
+      assert.ok(bytes.length > 1000 && bytes.length <= 30_000, `thumbnail of ${bytes.length} bytes`);
+      assert.deepEqual([...bytes.slice(0, 3)], [0xff, 0xd8, 0xff], "a JPEG");
+      const jpeg = join(config.dataDir, "media", decodeURIComponent(url.slice("/media/".length)));
+      const probed = await probeWithFfmpeg(jpeg);
+      assert.deepEqual([probed.width, probed.height], [320, 180]);
+    }
+    const [announced] = await db.sql`
+      select 1 from events where type = 'scene.updated' and data->>'thumbUrl' is not null limit 1`;
+    assert.ok(announced, "open pages hear of the thumbnail");
     await assertInvariants(db.sql, { quiescent: true });
   } finally {
     await worker.stop();

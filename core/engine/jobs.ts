@@ -159,5 +159,17 @@ export async function releaseHeldJobs(tx: Tx, parts: { part: PartName; sentenceI
     ), run_at => now())`;
 }
 
+/**
+ * The task that makes a take's thumbnail after the part is done (off the generation queues, so the
+ * GPU never waits for it). Key `thumb:<takeId>`, payload `{takeId}`, no named queue.
+ */
+export const THUMBNAIL_TASK = "make_thumbnail";
+
+/** Enqueues the thumbnail of take `takeId` inside the caller's transaction. */
+export async function enqueueThumbnail(tx: Tx, takeId: number): Promise<void> {
+  await tx`select graphile_worker.add_job(${THUMBNAIL_TASK}::text, json_build_object('takeId', ${takeId}::bigint),
+    job_key => ${`thumb:${takeId}`}::text, max_attempts => 3)`;
+}
+
 /** How far in the future a held job waits until the run releases it (any value past every real run). */
 export const HELD_RUN_AT = new Date("2200-01-01T00:00:00Z");

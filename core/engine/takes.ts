@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError } from "../domain/errors.ts";
 import { appendEvents } from "../live/events.ts";
 import { mediaUrl } from "../../media/store.ts";
 import type { AspectRatio, PartName, PartView, TakeView } from "../types.ts";
-import { lockProjectOfSentence, readParts, toPartView, updatePart } from "./parts.ts";
+import { lockProjectOfSentence, partEvent, readParts, toPartView, updatePart } from "./parts.ts";
 
 /** What a new take records. */
 export interface NewTake {
@@ -111,5 +111,47 @@ export async function chooseTake(sql: Sql, sentenceId: number, kind: PartName, t
     const event = await updatePart(tx, kind, sentenceId, { status: "done", error: null, takeId });
     await appendEvents(tx, projectId, null, [event]);
     return toPartView((await readParts(tx, kind, [sentenceId]))[0]);
+  });
+}
+
+/** Where take `takeId`'s file is, for work on it outside a transaction; null when it is gone. */
+export async function takeFile(
+  sql: Sql,
+  takeId: number,
+): Promise<{ path: string; thumbPath: string | null; part: PartName; sentenceId: number; projectId: number } | null> {
+  const [row] = await sql<
+    { path: string; thumb_path: string | null; kind: PartName; sentence_id: number; project_id: number }[]
+  >`
+    select t.path, t.thumb_path, t.kind, t.sentence_id, s.project_id
+    from takes t join sentences s on s.id = t.sentence_id where t.id = ${takeId}`;
+  return row
+    ? {
+      path: row.path,
+      thumbPath: row.thumb_path,
+      part: row.kind,
+      sentenceId: row.sentence_id,
+      projectId: row.project_id,
+    }
+    : null;
+}
+
+/**
+ * Stores a take's thumbnail (relative media path) unless it has one or the take is gone (then
+ * false: the caller deletes the file). When the take is the one its part shows, the open pages get
+ * a `scene.updated` event.
+ */
+export async function attachThumbnail(sql: Sql, takeId: number, thumbPath: string): Promise<boolean> {
+  return await sql.begin(async (tx) => {
+    const [take] = await tx<{ sentence_id: number; kind: PartName }[]>`
+      select sentence_id, kind from takes where id = ${takeId}`;
+    if (!take) return false;
+    const projectId = await lockProjectOfSentence(tx, take.sentence_id);
+    if (projectId === null) return false;
+    const [updated] = await tx`
+      update takes set thumb_path = ${thumbPath} where id = ${takeId} and thumb_path is null returning id`;
+    if (!updated) return false;
+    const [part] = await readParts(tx, take.kind, [take.sentence_id]);
+    if (part && Number(part.take_id) === takeId) await appendEvents(tx, projectId, null, [partEvent(part)]);
+    return true;
   });
 }

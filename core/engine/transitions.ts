@@ -11,7 +11,7 @@ import type { Sql, Tx } from "../db/client.ts";
 import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { writeVideoPrompt } from "../domain/video_prompt.ts";
 import type { AspectRatio, PartName, PartPhase, PartStatus, SceneUpdate } from "../types.ts";
-import { enqueuePartJobs, HELD_RUN_AT } from "./jobs.ts";
+import { enqueuePartJobs, enqueueThumbnail, HELD_RUN_AT } from "./jobs.ts";
 import { partEvent, readParts, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
 import { addTake, type NewTake } from "./takes.ts";
@@ -188,7 +188,10 @@ export interface CompletedPart {
 export async function completePart(
   sql: Sql,
   claim: ClaimedPart,
-  take: Omit<NewTake, "sentenceId" | "kind" | "prompt" | "seed" | "aspectRatio" | "sourceTakeId">,
+  take: Omit<NewTake, "sentenceId" | "kind" | "prompt" | "seed" | "aspectRatio" | "sourceTakeId"> & {
+    /** Whether the file is large enough to need a thumbnail (made afterwards, off the queue). */
+    needsThumbnail?: boolean;
+  },
   settings: TransitionSettings & { imagesFirst?: boolean },
 ): Promise<CompletedPart> {
   return await sql.begin(async (tx) => {
@@ -198,8 +201,9 @@ export async function completePart(
       const [stored] = await tx`select 1 from takes where path = ${take.path}`;
       return { kept: stored !== undefined, dropped: [] };
     }
+    const { needsThumbnail, ...stored } = take;
     const { takeId, dropped } = await addTake(tx, {
-      ...take,
+      ...stored,
       sentenceId: claim.sentenceId,
       kind: claim.part,
       prompt: claim.prompt,
@@ -207,6 +211,7 @@ export async function completePart(
       aspectRatio: claim.aspectRatio,
       sourceTakeId: claim.part === "video" ? claim.imageTakeId : null,
     }, settings.takesKept);
+    if (needsThumbnail) await enqueueThumbnail(tx, takeId);
     const events: PendingEvent[] = [
       await updatePart(tx, claim.part, claim.sentenceId, { status: "done", error: null, takeId }),
     ];

@@ -3,7 +3,8 @@
  * periodic clean-up); the generation tasks' identifiers are fixed in core/engine/jobs.ts PART_TASKS.
  */
 import type { TaskList } from "graphile-worker";
-import { PART_TASKS } from "../../core/engine/jobs.ts";
+import { PART_TASKS, THUMBNAIL_TASK } from "../../core/engine/jobs.ts";
+import { makeThumbnailTask } from "./make_thumbnail.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
@@ -16,5 +17,6 @@ export function createTaskList(ctx: TaskContext): TaskList {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
+    [THUMBNAIL_TASK]: makeThumbnailTask(ctx),
   };
 }

@@ -4,9 +4,9 @@
  * 1. register an AbortController (cancel NOTIFY and shutdown abort it), then claim the part:
  *    queued → running, only if it still belongs to the job's run and the run is active (else the
  *    job ends at once and graphile-worker deletes it);
- * 2. call the provider with the signal, writing a new file under $STUDIO_DATA_DIR/media, and make
- *    its thumbnail;
- * 3. success → done with a new take (an image also queues its video, in the same transaction); a
+ * 2. call the provider with the signal, writing a new file under $STUDIO_DATA_DIR/media;
+ * 3. success → done with a new take (an image also queues its video, and a large file its
+ *    thumbnail — made by another task so the GPU does not wait for it — in the same transaction); a
  *    transient error with attempts left → queued again under a new job that waits a backoff; a
  *    permanent error, or the last attempt → failed with the provider's message; aborted → the part
  *    is released (queued again by a shutdown, left cancelled by a cancel).
@@ -33,7 +33,7 @@ import {
 } from "../../core/engine/transitions.ts";
 import type { AspectRatio, PartName } from "../../core/types.ts";
 import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
-import { makeThumbnail, THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
+import { THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
 import { type GeneratedMedia, type MediaProvider, ProviderError } from "../../providers/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 
@@ -82,7 +82,7 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
     if (!claim) return;
     const { signal } = controller;
     const started = performance.now();
-    let made: GeneratedMedia & { thumb: MediaFile | null };
+    let made: GeneratedMedia & { bytes: number };
     try {
       made = await abandonAfterAbort(generate(ctx, claim, signal, files), signal);
     } catch (error) {
@@ -108,7 +108,7 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
       const { kept: stored, dropped } = await retryOnConnectionLoss(() =>
         completePart(ctx.sql, claim, {
           path: files[0].relative,
-          thumbPath: made.thumb?.relative ?? null,
+          needsThumbnail: made.bytes > THUMB_MAX_BYTES,
           clipSeconds: part === "video" ? videoSeconds(claim) : null,
           durationMs: made.durationMs ?? null,
           width: made.width ?? null,
@@ -134,7 +134,7 @@ function videoSeconds(claim: ClaimedPart): number {
 }
 
 /**
- * Calls the provider for the claimed part and makes the thumbnail. Files it reserves are pushed to
+ * Calls the provider for the claimed part; returns what it made and the file's size. Files it reserves are pushed to
  * `files` (the media file first), so the caller can delete them whatever happens.
  */
 async function generate(
@@ -142,7 +142,7 @@ async function generate(
   claim: ClaimedPart,
   signal: AbortSignal,
   files: MediaFile[],
-): Promise<GeneratedMedia & { thumb: MediaFile | null }> {
+): Promise<GeneratedMedia & { bytes: number }> {
   let lastProgress = performance.now();
   const onProgress = (fraction: number) => {
     const now = performance.now();
@@ -176,12 +176,7 @@ async function generate(
       seconds: videoSeconds(claim),
       fps: VIDEO_FPS,
     });
-  // A file small enough is its own thumbnail (the card then shows the original).
-  if ((await Deno.stat(file.absolute)).size <= THUMB_MAX_BYTES) return { ...made, thumb: null };
-  const thumb = await newMediaFile(ctx.dataDir, claim, { label: `${claim.part}-thumb`, ext: "jpg" });
-  files.push(thumb);
-  await makeThumbnail(file.absolute, thumb.absolute, signal);
-  return { ...made, thumb };
+  return { ...made, bytes: (await Deno.stat(file.absolute)).size };
 }
 
 /** How long a provider may ignore an abort before the job stops waiting for it. */
