@@ -27,6 +27,7 @@ import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";
+import { runSweepMedia, sweepMediaCrontab } from "./tasks/sweep_media.ts";
 
 export interface WorkerOptions {
   sql: Sql;
@@ -100,6 +101,8 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   await checkWakeTrigger(sql, log);
   await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
   logReport(log, "Start-up", await reconcile(sql, settings));
+  // Files a crash left behind (written, never recorded): swept in the background.
+  runSweepMedia(sql, config.dataDir, log).catch((error) => log(`The media sweep failed: ${error.message}`));
 
   const events: WorkerEvents = new EventEmitter();
   let poolId = "";
@@ -116,7 +119,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
       noHandleSignals: true,
       gracefulShutdownAbortTimeout: config.shutdownGraceMs + ABORT_WIND_DOWN_MS,
       taskList: createTaskList(ctx),
-      crontab: pruneEventsCrontab(config.eventsRetentionDays),
+      crontab: [pruneEventsCrontab(config.eventsRetentionDays), sweepMediaCrontab()].join("\n"),
       events,
       logger: graphileLogger(log),
       // Completions and failures go through graphile-worker's batcher (flushed after a 0 ms

@@ -8,6 +8,7 @@ import { makeThumbnailTask } from "./make_thumbnail.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
+import { SWEEP_MEDIA_TASK, sweepMediaTask } from "./sweep_media.ts";
 import type { TaskContext } from "./part_task.ts";
 
 export type { TaskContext } from "./part_task.ts";
@@ -18,5 +19,6 @@ export function createTaskList(ctx: TaskContext): TaskList {
     [PART_TASKS.video]: generateVideoTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
     [THUMBNAIL_TASK]: makeThumbnailTask(ctx),
+    [SWEEP_MEDIA_TASK]: sweepMediaTask(ctx),
   };
 }
