@@ -118,7 +118,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
       pollInterval: config.workerPollMs,
       noHandleSignals: true,
       gracefulShutdownAbortTimeout: config.shutdownGraceMs + ABORT_WIND_DOWN_MS,
-      taskList: createTaskList(ctx),
+      taskList: createTaskList(ctx, config),
       crontab: [pruneEventsCrontab(config.eventsRetentionDays), sweepMediaCrontab()].join("\n"),
       events,
       logger: graphileLogger(log),

@@ -155,3 +155,23 @@ export async function attachThumbnail(sql: Sql, takeId: number, thumbPath: strin
     return true;
   });
 }
+
+/**
+ * Keeps only the newest `keep` takes of every part (never the one a part shows) — an admin's
+ * clean-up after lowering TAKES_KEPT. Returns the files of the deleted takes, to delete after the
+ * commit.
+ */
+export async function pruneTakes(sql: Sql, keep: number): Promise<string[]> {
+  const rows = await sql<{ path: string; thumb_path: string | null }[]>`
+    delete from takes where id in (
+      select t.id from (
+        select t.id, t.sentence_id, t.kind,
+          row_number() over (partition by t.sentence_id, t.kind order by t.id desc) as newest
+        from takes t
+      ) t
+      join scene_parts p on p.sentence_id = t.sentence_id and p.kind = t.kind
+      where t.newest > ${Math.max(1, keep)} and t.id is distinct from p.take_id
+    )
+    returning path, thumb_path`;
+  return rows.flatMap((r) => r.thumb_path ? [r.path, r.thumb_path] : [r.path]);
+}

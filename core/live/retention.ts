@@ -7,7 +7,7 @@
 import type { Sql } from "../db/client.ts";
 
 export interface PruneOptions {
-  /** Events created more than this many days ago are deleted. */
+  /** Events created more than this many days ago are deleted (fractions allowed). */
   retentionDays: number;
   /** Rows per DELETE (default 5000). */
   batchSize?: number;
@@ -23,7 +23,7 @@ export async function pruneEvents(sql: Sql, options: PruneOptions): Promise<numb
     const result = await sql`
       delete from events where id in (
         select id from events
-        where created_at < now() - make_interval(days => ${options.retentionDays})
+        where created_at < now() - ${options.retentionDays * 86_400} * interval '1 second'
         order by id limit ${batch})`;
     deleted += result.count;
     if (result.count < batch) return deleted;

@@ -12,7 +12,7 @@ import type { AppDeps } from "../deps.ts";
 import { cancelRun, currentRun, retryFailed, startRun } from "../../core/engine/runs.ts";
 import { allowOnly, idParam, readOptionalJson } from "../http.ts";
 import { checkBackends } from "../../providers/status.ts";
-import { runSettings } from "./run_settings.ts";
+import { runSettings } from "../../core/engine/run_settings.ts";
 import { generateScenesBody, retryFailedBody } from "./schemas.ts";
 
 export function sceneRunsApi({ sql, config, providers }: AppDeps) {

@@ -16,7 +16,7 @@ import { chooseTake, listTakes } from "../../core/engine/takes.ts";
 import type { AppDeps } from "../deps.ts";
 import { allowOnly, idParam, readJson, readOptionalJson } from "../http.ts";
 import { checkBackends } from "../../providers/status.ts";
-import { runSettings } from "./run_settings.ts";
+import { runSettings } from "../../core/engine/run_settings.ts";
 import { moveSentenceBody, regenerateBody, selectTakeBody, splitSentenceBody, updateSentenceBody } from "./schemas.ts";
 
 export function sentencesApi({ sql, config, providers }: AppDeps) {

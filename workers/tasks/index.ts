@@ -3,6 +3,8 @@
  * periodic clean-up); the generation tasks' identifiers are fixed in core/engine/jobs.ts PART_TASKS.
  */
 import type { TaskList } from "graphile-worker";
+import type { Config } from "../../config.ts";
+import { ADMIN_ACTION_TASK, adminActionTask } from "./admin_action.ts";
 import { PART_TASKS, THUMBNAIL_TASK } from "../../core/engine/jobs.ts";
 import { makeThumbnailTask } from "./make_thumbnail.ts";
 import { generateImageTask } from "./generate_image.ts";
@@ -13,12 +15,14 @@ import type { TaskContext } from "./part_task.ts";
 
 export type { TaskContext } from "./part_task.ts";
 
-export function createTaskList(ctx: TaskContext): TaskList {
+/** Every task this worker runs, with what each needs. */
+export function createTaskList(ctx: TaskContext, config: Config): TaskList {
   return {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
     [THUMBNAIL_TASK]: makeThumbnailTask(ctx),
     [SWEEP_MEDIA_TASK]: sweepMediaTask(ctx),
+    [ADMIN_ACTION_TASK]: adminActionTask({ sql: ctx.sql, config, log: ctx.log }),
   };
 }
