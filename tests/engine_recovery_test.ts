@@ -3,7 +3,7 @@ import { startRun } from "../core/engine/runs.ts";
 import { reconcile } from "../core/engine/recovery.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
-import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
+import { makeProject, removeDataDir, startTestWorker, testConfig, waitFor, waitForRunEnd } from "./helpers/worker.ts";
 import { setPart } from "./helpers/parts.ts";
 
 Deno.test("reconciliation makes scene states agree with the jobs table, then a worker finishes the run", async () => {
@@ -37,7 +37,7 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     assert.equal(rows[1].image_status, "failed");
     assert.match(rows[1].image_error, /stopped unexpectedly on its last attempt \(3 of 3\)/);
     assert.equal(rows[2].image_status, "queued");
-    assert.match(rows[2].image_error, /another worker will retry it/);
+    assert.match(rows[2].image_error, /stopped before it finished .* it will run again/);
     await assertInvariants(db.sql);
     assert.deepEqual(
       await reconcile(db.sql, settings),
@@ -139,5 +139,39 @@ Deno.test("a crashed worker of this machine is released after two missed beats, 
     }
   } finally {
     await db.drop();
+  }
+});
+
+Deno.test("a job that hits a database error: its part goes back to queued at once, then the retry finishes it", async () => {
+  const db = await freshDatabase("engine_db_error");
+  const config = await testConfig(db);
+  const worker = await startTestWorker(db, config);
+  try {
+    const { projectId, sentenceIds } = await makeProject(db.sql, 1);
+    // The database refuses to store this scene's first image take (as a full disk or a bug could).
+    await db.sql.unsafe(`
+      create function refuse_take() returns trigger language plpgsql as $$
+      begin raise exception 'disk full (simulated)'; end $$;
+      create trigger refuse_take before insert on takes for each row execute function refuse_take();`);
+    await startRun(db.sql, projectId, { maxAttempts: config.maxAttempts });
+    const failedAt = await waitFor("the job to fail", async () => {
+      const [job] = await db.sql`select last_error from graphile_worker.jobs where last_error is not null`;
+      return job ? performance.now() : null;
+    }, 15_000);
+    await waitFor("the part to show queued again", async () => {
+      const [row] = await db.sql`select image_status, image_error from scene_states where id = ${sentenceIds[0]}`;
+      return row.image_status === "queued" ? row : null;
+    }, 5000);
+    const shownQueuedMs = performance.now() - failedAt;
+    assert.ok(shownQueuedMs < 3000, `queued again ${Math.round(shownQueuedMs)} ms after the error`);
+    await db.sql.unsafe(`drop trigger refuse_take on takes`);
+    assert.equal(await waitForRunEnd(db.sql, projectId, 30_000), "completed");
+    const [row] = await db.sql`select image_status, video_status from scene_states where id = ${sentenceIds[0]}`;
+    assert.deepEqual({ ...row }, { image_status: "done", video_status: "done" });
+    await assertInvariants(db.sql, { quiescent: true });
+  } finally {
+    await worker.stop();
+    await db.drop();
+    await removeDataDir(config);
   }
 });

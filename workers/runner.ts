@@ -106,6 +106,19 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
 
   const events: WorkerEvents = new EventEmitter();
   let poolId = "";
+  // A generation job that threw (a database error the task could not ride out) waits for
+  // graphile-worker's retry; its part is put back to queued at once by a reconciliation.
+  let reconcileSoon: ReturnType<typeof setTimeout> | undefined;
+  events.on("job:error", () => {
+    if (stopping || reconcileSoon) return;
+    reconcileSoon = setTimeout(() => {
+      reconcileSoon = undefined;
+      reconcile(sql, settings).then(
+        (report) => logReport(log, "After a job error", report),
+        (error) => log(`Reconciliation after a job error failed (will try again): ${error.message}`),
+      );
+    }, 500);
+  });
   events.on("pool:create", ({ workerPool }) => {
     poolId = workerPool.id;
   });
@@ -157,6 +170,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     stopPromise ??= (async () => {
       stopping = true;
       clearTimeout(heartbeat);
+      clearTimeout(reconcileSoon);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       const graceTimer = setTimeout(() => {

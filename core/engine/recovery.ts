@@ -107,7 +107,8 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
             await updatePart(tx, p.part, p.sentence_id, {
               status: "queued",
               phase: null,
-              error: "The worker running this stopped unexpectedly; another worker will retry it.",
+              error:
+                "This part stopped before it finished (its worker stopped or lost the database); it will run again.",
             }),
           );
           report.released++;
