@@ -5,7 +5,8 @@
 import type { Sql, Tx } from "../db/client.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
-import { splitScript } from "./script_import.ts";
+import { type ParsedSection, splitScript } from "./script_import.ts";
+import { splitScriptOffThread } from "./script_import_thread.ts";
 import type { AspectRatio, ProjectSummary, ProjectView, SectionView, SentenceView } from "../types.ts";
 
 /** Input of {@link createProject}. */
@@ -28,12 +29,17 @@ export interface CreatedProject {
  * written when the video is generated).
  */
 export async function createProject(sql: Sql, input: NewProject): Promise<CreatedProject> {
-  return await sql.begin((tx) => insertProject(tx, input));
+  // Split before the transaction, and off the event loop for long scripts (script_import_thread.ts).
+  const sections = await splitScriptOffThread(input.script, { maxSentences: LIMITS.sentencesPerProject });
+  return await sql.begin((tx) => insertProject(tx, input, sections));
 }
 
-/** {@link createProject} inside a transaction the caller owns. */
-export async function insertProject(tx: Tx, input: NewProject): Promise<CreatedProject> {
-  const sections = splitScript(input.script);
+/** {@link createProject} inside a transaction the caller owns (`sections`: the script already split). */
+export async function insertProject(
+  tx: Tx,
+  input: NewProject,
+  sections: ParsedSection[] = splitScript(input.script),
+): Promise<CreatedProject> {
   const sentenceCount = sections.reduce((n, s) => n + s.sentences.length, 0);
   if (sentenceCount === 0) {
     throw new InvalidInputError(
