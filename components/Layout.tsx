@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { IslandAssets } from "../islands_runtime/server.tsx";
+import { SessionControls } from "./SessionControls.tsx";
 
 /**
  * The HTML document around every page. The island bundle and props are added by
@@ -18,6 +19,7 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
       <body>
         <header class="site-header">
           <a class="brand" href="/">Scene Studio</a>
+          <SessionControls />
         </header>
         <main>{props.children}</main>
         <IslandAssets />

@@ -1,5 +1,6 @@
 import type { SentenceView } from "../core/types.ts";
 import { island } from "../islands_runtime/server.tsx";
+import { CsrfField } from "./CsrfField.tsx";
 import SceneMedia from "../islands/SceneMedia.tsx";
 import VideoPromptNote from "../islands/VideoPromptNote.tsx";
 
@@ -36,6 +37,7 @@ export function SentenceCard(props: { sentence: SentenceView }) {
       <details class="prompts">
         <summary>Edit prompts</summary>
         <form method="post" action={`/sentences/${s.id}/prompts`} class="prompt-form">
+          <CsrfField />
           {/* The prompts as rendered: the server saves only the fields that were changed. */}
           <input type="hidden" name="imagePromptBefore" value={s.imagePrompt} />
           <input type="hidden" name="videoPromptBefore" value={s.videoPrompt} />
