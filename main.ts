@@ -87,6 +87,8 @@ if (runWeb) {
   if (islands.islands.length) {
     log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
   }
+  // The app keeps its signing secret there (core/security/keys.ts), also with DATABASE_URL.
+  await Deno.mkdir(config.dataDir, { recursive: true });
   // Long script imports are split on this thread (core/domain/script_import_thread.ts).
   startScriptThread();
   const app = createApp({ sql, config, hub });

@@ -6,13 +6,12 @@ const decoder = new TextDecoder();
 
 /** A guarded echo-ish server: answers "ok <client address>" and POST bodies' lengths. */
 function start(limits: Partial<{ headersTimeoutMs: number; idleTimeoutMs: number; perClient: number }> = {}) {
-  let guard: ConnectionGuard;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req, info) => {
     const client = guard.clientOf(info.remoteAddr)?.hostname ?? "unknown";
     if (req.method === "POST") return new Response(`got ${(await req.text()).length} from ${client}`);
     return new Response(`ok ${client}`);
   });
-  guard = startConnectionGuard({
+  const guard: ConnectionGuard = startConnectionGuard({
     hostname: "127.0.0.1",
     port: 0,
     upstreamPort: server.addr.port,

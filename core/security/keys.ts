@@ -3,7 +3,7 @@
  *
  * A random secret is kept in `$STUDIO_DATA_DIR/secret.key` (32 bytes, mode 0600, created on first
  * start), so signed cookies survive restarts and every process sharing the data folder accepts
- * them. Each purpose gets its own key, derived from that secret and the access token: changing
+ * them. Without a data folder (benchmarks, some tests) the secret lives in memory only. Each purpose gets its own key, derived from that secret and the access token: changing
  * STUDIO_TOKEN ends every session, and a leaked cookie says nothing about the token.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -34,17 +34,18 @@ function readOrCreateSecret(dataDir: string): Uint8Array {
   try {
     const bytes = Deno.readFileSync(path);
     if (bytes.length >= 32) return bytes;
+    throw new Error(`The secret in ${SECRET_FILE} of the data folder is too short: delete the file to make a new one.`);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  Deno.mkdirSync(dataDir, { recursive: true });
   const fresh = randomBytes(32);
   try {
     // createNew: of two processes starting at once, one writes and both read its secret.
     Deno.writeFileSync(path, fresh, { mode: 0o600, createNew: true });
   } catch (err) {
-    if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-    return Deno.readFileSync(path);
+    if (err instanceof Deno.errors.AlreadyExists) return Deno.readFileSync(path);
+    if (err instanceof Deno.errors.NotFound) return fresh; // no data folder: in memory only
+    throw err;
   }
   return fresh;
 }

@@ -56,8 +56,11 @@ export class Sessions {
   /** Ends a session before it expires (logout). */
   async revoke(session: Session): Promise<void> {
     this.#revoked.set(session.id, session.expiresAt);
-    if (this.#file) {
+    if (!this.#file) return;
+    try {
       await Deno.writeTextFile(this.#file, `${session.id} ${session.expiresAt}\n`, { append: true, mode: 0o600 });
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err; // no data folder: in memory only
     }
   }
 
