@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError } from "../core/domain/errors.ts";
+import { LARGE_BODY_BYTES, yieldToEventLoop } from "./middleware/body_timeout.ts";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {
@@ -31,18 +32,24 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   if (!isJsonContentType(c.req.header("content-type"))) {
     throw new ApiError(415, "Send the request body as JSON with the header Content-Type: application/json.");
   }
+  const bytes = await c.req.arrayBuffer();
+  // A large body (a 2,000,000-character script) is decoded, parsed and checked in separate turns
+  // of the event loop, so other requests are answered in between (middleware/body_timeout.ts).
+  const large = bytes.byteLength > LARGE_BODY_BYTES;
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await c.req.arrayBuffer());
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new ApiError(400, "The request body is not valid UTF-8 text.");
   }
+  if (large) await yieldToEventLoop();
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new ApiError(400, "The request body is not valid JSON.");
   }
+  if (large) await yieldToEventLoop();
   return parseWith(schema, body);
 }
 

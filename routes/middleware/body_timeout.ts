@@ -34,7 +34,7 @@ export function bodyTimeout({ timeoutMs, maxBytes }: BodyTimeoutOptions): Middle
       timedOut = true;
       reader.cancel().catch(() => {});
     }, timeoutMs);
-    const chunks: Uint8Array[] = [];
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
     let size = 0;
     try {
       for (;;) {
@@ -59,15 +59,30 @@ export function bodyTimeout({ timeoutMs, maxBytes }: BodyTimeoutOptions): Middle
         close,
       );
     }
-    const buffer = new Uint8Array(size);
-    let at = 0;
-    for (const chunk of chunks) {
-      buffer.set(chunk, at);
-      at += chunk.length;
+    const buffer = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
+    if (chunks.length > 1) {
+      let at = 0;
+      for (const chunk of chunks) {
+        buffer.set(chunk, at);
+        at += chunk.length;
+      }
     }
     c.req.raw = new Request(c.req.raw, { body: buffer });
+    if (size > LARGE_BODY_BYTES) await yieldToEventLoop();
     await next();
   };
+}
+
+/** Bodies above this size give other requests a turn between the steps that handle them. */
+export const LARGE_BODY_BYTES = 256 * 1024;
+
+/**
+ * Lets other requests (health checks, live streams) run before the next step of a large body:
+ * copying, decoding and parsing 2 MB take tens of milliseconds each on a busy machine, and
+ * together they would hold the event loop for all of them at once.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function formatBytes(bytes: number): string {
