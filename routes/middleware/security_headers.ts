@@ -23,7 +23,7 @@ export const CONTENT_SECURITY_POLICY = {
   scriptSrcAttr: ["'none'"],
   styleSrc: ["'self'"],
   styleSrcAttr: ["'unsafe-inline'"],
-  imgSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"], // the stylesheet's placeholder icons are data: SVGs
   mediaSrc: ["'self'"],
   connectSrc: ["'self'"],
   fontSrc: ["'self'"],
