@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps): Hono {
   // check forms' CSRF tokens and the API's JSON type, then the limits of particular routes.
   app.use(securityHeaders());
   app.use(hostCheck({ allowedHosts: [...config.allowedHosts, ...publicHost] }));
-  app.use(pageContext({ accessControl: token !== undefined }));
+  app.use(pageContext());
   app.use(sameOrigin({ publicOrigin: config.publicOrigin, trustedOrigins: config.trustedOrigins }));
   app.use(accessControl({ token, sessions, failures }));
   app.use(bodyTimeout({ timeoutMs: config.bodyTimeoutMs, maxBytes: MAX_BODY_BYTES }));

@@ -152,7 +152,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `HOST=${e.HOST} would let anyone on your network control Scene Studio: set STUDIO_TOKEN to a long random secret (e.g. STUDIO_TOKEN=$(openssl rand -hex 32)) or STUDIO_TOKEN_FILE to a file holding one, or set ALLOW_OPEN_ACCESS=1 to run it open anyway.`,
     );
   }
-  const list = <T>(name: string, parse: () => T): T => {
+  /** Runs a parser of one variable; its error becomes that variable's ConfigError. */
+  const variable = <T>(name: string, parse: () => T): T => {
     try {
       return parse();
     } catch (err) {
@@ -164,9 +165,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     accessToken,
     allowOpenAccess,
-    publicOrigin: list("PUBLIC_URL", () => parsePublicUrl(e.PUBLIC_URL)),
-    allowedHosts: list("ALLOWED_HOSTS", () => parseHostList(e.ALLOWED_HOSTS ?? "")),
-    trustedOrigins: list("TRUSTED_ORIGINS", () => parseOriginList(e.TRUSTED_ORIGINS ?? "")),
+    publicOrigin: variable("PUBLIC_URL", () => parsePublicUrl(e.PUBLIC_URL)),
+    allowedHosts: variable("ALLOWED_HOSTS", () => parseHostList(e.ALLOWED_HOSTS ?? "")),
+    trustedOrigins: variable("TRUSTED_ORIGINS", () => parseOriginList(e.TRUSTED_ORIGINS ?? "")),
     sessionDays: e.SESSION_DAYS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: e.BODY_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { exchange } from "../tests/helpers/raw_http.ts";
 import { type ConnectionGuard, startConnectionGuard } from "./connection_guard.ts";
 
 const encoder = new TextEncoder();
@@ -29,28 +30,6 @@ function start(limits: Partial<{ headersTimeoutMs: number; idleTimeoutMs: number
       await server.shutdown();
     },
   };
-}
-
-/** Opens a connection, sends `first`, and reads until the server closes it (or `limitMs`). */
-async function exchange(port: number, first: string, limitMs = 5000) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const started = performance.now();
-  if (first) await conn.write(encoder.encode(first));
-  let text = "";
-  const buffer = new Uint8Array(4096);
-  const timer = setTimeout(() => conn.close(), limitMs);
-  try {
-    for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
-      text += decoder.decode(buffer.subarray(0, n));
-    }
-  } catch { /* closed by our own timer */ }
-  clearTimeout(timer);
-  try {
-    conn.close();
-  } catch { /* closed */ }
-  return { text, ms: performance.now() - started };
 }
 
 Deno.test("requests pass through and the app sees the real client address", async () => {

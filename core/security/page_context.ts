@@ -1,7 +1,7 @@
 /**
  * What server-rendered components may know about the request that renders them, without every
- * page passing it down: the form's CSRF token and whether access control is on and the visitor
- * signed in (to show a "Log out" button). Set by routes/middleware/page_context.ts for each
+ * page passing it down: the form's CSRF token and whether the visitor is signed in (to show a
+ * "Log out" button). Set by routes/middleware/page_context.ts for each
  * request (AsyncLocalStorage, so concurrent requests never mix); empty outside a request (unit
  * renders, benchmarks).
  */
@@ -9,9 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 /** The request's view for components; the middlewares fill it in as they run. */
 export interface PageContext {
-  /** True when STUDIO_TOKEN is set. */
-  accessControl: boolean;
-  /** True when the request carries a valid session. */
+  /** True when the request carries a valid session (access control on, visitor signed in). */
   signedIn: boolean;
   /** The CSRF token for a form on this page (sets the browser's CSRF cookie when it has none). */
   csrfToken(): string;

@@ -11,7 +11,7 @@ function app({ token }: { token: string | undefined } = { token: TOKEN }) {
   const sessions = new Sessions(new Uint8Array(32).fill(1), 60_000);
   const failures = new FailureLimiter(3, 60_000);
   const app = new Hono();
-  app.use(pageContext({ accessControl: token !== undefined }));
+  app.use(pageContext());
   app.use(accessControl({ token, sessions, failures }));
   app.all("*", (c) => c.text("inside"));
   return { app, sessions };

@@ -9,7 +9,7 @@ import { pageContext } from "./page_context.ts";
 
 function app() {
   const app = new Hono();
-  app.use(pageContext({ accessControl: false }));
+  app.use(pageContext());
   app.use(formBody());
   app.use(csrfProtection({ key: new Uint8Array(32).fill(3), secureCookies: false }));
   app.get("/form", (c) => c.html(renderToString(<form method="post">{CsrfField()}</form>)));

@@ -6,10 +6,9 @@ import type { MiddlewareHandler } from "hono";
 import { type PageContext, runWithPageContext } from "../../core/security/page_context.ts";
 
 /** The context each request starts with; access control and CSRF fill it in. */
-export function pageContext(options: { accessControl: boolean }): MiddlewareHandler {
+export function pageContext(): MiddlewareHandler {
   return async function pageContext(_c, next) {
     const context: PageContext = {
-      accessControl: options.accessControl,
       signedIn: false,
       csrfToken: () => "",
     };

@@ -7,33 +7,11 @@
 import assert from "node:assert/strict";
 import { databaseFingerprint } from "../helpers/db_fingerprint.ts";
 import { makeProject } from "../helpers/live.ts";
+import { exchange } from "../helpers/raw_http.ts";
 import { securityStudio } from "./studio.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** Opens a connection, sends `first`, reads until the server closes it; the answer and how long it took. */
-async function exchange(base: string, first: string, limitMs = 10_000) {
-  const { hostname, port } = new URL(base);
-  const conn = await Deno.connect({ hostname, port: Number(port) });
-  const started = performance.now();
-  if (first) await conn.write(encoder.encode(first));
-  let text = "";
-  const buffer = new Uint8Array(8192);
-  const timer = setTimeout(() => conn.close(), limitMs);
-  try {
-    for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) break;
-      text += decoder.decode(buffer.subarray(0, n));
-    }
-  } catch { /* closed by our timer */ }
-  clearTimeout(timer);
-  try {
-    conn.close();
-  } catch { /* closed */ }
-  return { text, ms: performance.now() - started };
-}
 
 Deno.test({
   name: "header, body and idle timeouts close slow connections with 408",
@@ -49,9 +27,12 @@ Deno.test({
       const { base } = studio.serve();
       const before = await databaseFingerprint(studio.db.sql);
       const [headers, body, idle] = await Promise.all([
-        exchange(base, "POST /api/v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"),
         exchange(
-          base,
+          Number(new URL(base).port),
+          "POST /api/v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n",
+        ),
+        exchange(
+          Number(new URL(base).port),
           'POST /api/v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"title":',
         ),
         (async () => {
@@ -126,7 +107,11 @@ Deno.test({
         held.push(await Deno.connect({ hostname: "127.0.0.1", port: guard.addr.port }));
       }
       await new Promise((r) => setTimeout(r, 100));
-      const refused = await exchange(base, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n", 3000);
+      const refused = await exchange(
+        Number(new URL(base).port),
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        3000,
+      );
       assert.match(refused.text, /^HTTP\/1.1 503 /);
       assert.match(refused.text, /Too many connections from your address: try again in a moment\./);
       for (const c of held) c.close();
