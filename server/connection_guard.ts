@@ -49,7 +49,7 @@ const CRLFCRLF = [13, 10, 13, 10];
 const TIMEOUT_TEXT = "The request headers did not arrive in time: send the request again.\n";
 const REQUEST_TIMEOUT = new TextEncoder().encode(
   `HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${TIMEOUT_TEXT.length}\r\n` +
-    `Connection: close\r\n\r\n${TIMEOUT_TEXT}`,
+    `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${TIMEOUT_TEXT}`,
 );
 const BUFFER_BYTES = 64 * 1024;
 
@@ -163,7 +163,7 @@ export function startConnectionGuard(options: GuardOptions): ConnectionGuard {
   function refuse(conn: Deno.Conn, who: string) {
     const body = `Too many connections from ${who}: try again in a moment.\n`;
     const head =
-      `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nRetry-After: 5\r\nConnection: close\r\n\r\n`;
+      `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nRetry-After: 5\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n`;
     conn.write(new TextEncoder().encode(head + body)).catch(() => {}).finally(() => {
       try {
         conn.close();
