@@ -4,8 +4,22 @@
  */
 import { Hono } from "hono";
 import type { AppDeps } from "./routes/deps.ts";
-import { bodyLimit } from "hono/body-limit";
 import { join } from "node:path";
+import { loadKeys } from "./core/security/keys.ts";
+import { FailureLimiter } from "./core/security/limiters.ts";
+import { Sessions } from "./core/security/session.ts";
+import { accessControl } from "./routes/middleware/access.ts";
+import { bodyTimeout } from "./routes/middleware/body_timeout.ts";
+import { csrfProtection } from "./routes/middleware/csrf.ts";
+import { formBody } from "./routes/middleware/form_body.ts";
+import { hostCheck } from "./routes/middleware/host_check.ts";
+import { jsonOnly } from "./routes/middleware/json_only.ts";
+import { pageContext } from "./routes/middleware/page_context.ts";
+import { runActionLimit } from "./routes/middleware/run_action_limit.ts";
+import { sameOrigin } from "./routes/middleware/same_origin.ts";
+import { securityHeaders } from "./routes/middleware/security_headers.ts";
+import { sseLimit } from "./routes/middleware/sse_limit.ts";
+import { loginPages } from "./routes/pages/login.tsx";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
@@ -22,17 +36,37 @@ import { renderPage } from "./islands_runtime/server.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
 
 /** The largest request body accepted (a 2,000,000-character script plus JSON overhead). */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** Wrong access tokens one client address may send per window before it must wait. */
+const LOGIN_FAILURES = { max: 10, windowMs: 15 * 60_000 };
 
 export function createApp(given: AppDeps): Hono {
   const deps: AppDeps = { ...given, providers: given.providers ?? providersFromConfig(given.config) };
+  const { config } = deps;
   const app = new Hono();
+  const token = config.accessToken;
+  const keys = loadKeys(config.dataDir, token);
+  const sessions = new Sessions(keys.session, config.sessionDays * 86_400_000, config.dataDir);
+  const failures = new FailureLimiter(LOGIN_FAILURES.max, LOGIN_FAILURES.windowMs);
+  const secureCookies = config.publicOrigin?.startsWith("https:") ?? false;
+  const publicHost = config.publicOrigin ? [new URL(config.publicOrigin).hostname] : [];
 
+  // In this order (routes/middleware/*.ts): headers on every answer, then refuse foreign hosts,
+  // other sites and strangers before any body is read; then read the body (with a deadline),
+  // check forms' CSRF tokens and the API's JSON type, then the limits of particular routes.
+  app.use(securityHeaders());
+  app.use(hostCheck({ allowedHosts: [...config.allowedHosts, ...publicHost] }));
+  app.use(pageContext());
+  app.use(sameOrigin({ publicOrigin: config.publicOrigin, trustedOrigins: config.trustedOrigins }));
+  app.use(accessControl({ token, sessions, failures }));
+  app.use(bodyTimeout({ timeoutMs: config.bodyTimeoutMs, maxBytes: MAX_BODY_BYTES }));
+  app.use(formBody());
+  app.use(csrfProtection({ key: keys.csrf, secureCookies }));
+  app.use("/api/*", jsonOnly());
+  app.use(runActionLimit({ perMinute: config.runActionsPerMinute }));
   app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` }, 413),
-    }),
+    "/api/v1/projects/:id/events",
+    sseLimit({ total: config.sseMaxStreams, perClient: config.sseMaxStreamsPerClient }),
   );
 
   app.route("/api/v1/projects", projectsApi(deps));
@@ -44,6 +78,7 @@ export function createApp(given: AppDeps): Hono {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());
+  app.route("/", loginPages({ token, sessions, failures, secureCookies }));
   app.route("/", homePages(deps));
   app.route("/", storyboardPages(deps));
 

@@ -6,8 +6,13 @@ import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
+import { redactUrl } from "./core/db/redact_url.ts";
+import { isLoopbackHost, parseHostList, parseOriginList, parsePublicUrl } from "./core/security/addresses.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
+
+/** The shortest access token accepted: long enough that guessing it is hopeless. */
+export const MIN_TOKEN_CHARS = 16;
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -30,7 +35,25 @@ const schema = z.object({
   EVENTS_RETENTION_DAYS: intFrom(1, 3650).default(7),
   SCENE_ORDER: z.enum(["auto", "overlap", "images-first"]).default("auto"),
   TAKES_KEPT: intFrom(1, 100).default(5),
+  STUDIO_TOKEN: z.string().min(MIN_TOKEN_CHARS, `must be at least ${MIN_TOKEN_CHARS} characters`).optional(),
+  STUDIO_TOKEN_FILE: z.string().optional(),
+  ALLOW_OPEN_ACCESS: z.enum(["0", "1"], { error: "must be 1 or 0" }).default("0"),
+  PUBLIC_URL: z.string().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
+  TRUSTED_ORIGINS: z.string().optional(),
+  SESSION_DAYS: intFrom(1, 365).default(7),
+  HEADERS_TIMEOUT_MS: intFrom(1000, 600_000).default(10_000),
+  BODY_TIMEOUT_MS: intFrom(1000, 3_600_000).default(60_000),
+  IDLE_TIMEOUT_MS: intFrom(1000, 3_600_000).default(60_000),
+  MAX_CONNECTIONS: intFrom(1, 100_000).default(1000),
+  MAX_CONNECTIONS_PER_CLIENT: intFrom(1, 100_000).default(100),
+  SSE_MAX_STREAMS: intFrom(1, 100_000).default(200),
+  SSE_MAX_STREAMS_PER_CLIENT: intFrom(1, 100_000).default(20),
+  RUN_ACTIONS_PER_MINUTE: intFrom(1, 10_000).default(30),
 });
+
+/** Values never printed back in an error message. */
+const SECRET = new Set(["STUDIO_TOKEN"]);
 
 /** The validated configuration the rest of the app receives (never reads Deno.env itself). */
 export interface Config {
@@ -63,6 +86,32 @@ export interface Config {
   takesKept: number;
   /** ComfyUI servers and workflows, when a provider setting uses ComfyUI (else null). */
   comfyui: ComfyUISettings | null;
+  /** The access token (STUDIO_TOKEN or the contents of STUDIO_TOKEN_FILE); unset = no access control. */
+  accessToken: string | undefined;
+  /** ALLOW_OPEN_ACCESS=1: serve a non-loopback HOST without a token (logged at every start). */
+  allowOpenAccess: boolean;
+  /** The origin browsers use (e.g. behind a proxy), `https://studio.example.com`; else none. */
+  publicOrigin: string | undefined;
+  /** Host names the server answers to besides IP addresses, localhost and PUBLIC_URL's host. */
+  allowedHosts: string[];
+  /** Other origins whose pages may send state-changing requests (proxies, other front ends). */
+  trustedOrigins: string[];
+  /** How long a login lasts. */
+  sessionDays: number;
+  /** A request's headers must arrive within this time of its first byte. */
+  headersTimeoutMs: number;
+  /** A request's body must arrive within this time of its headers. */
+  bodyTimeoutMs: number;
+  /** A connection silent in both directions for this long is closed. */
+  idleTimeoutMs: number;
+  /** Open connections at once, in total and from one client address. */
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  /** Open live-update (SSE) streams at once, in total and from one client address. */
+  sseMaxStreams: number;
+  sseMaxStreamsPerClient: number;
+  /** Generate, cancel and retry requests per project and minute (in-memory, per process). */
+  runActionsPerMinute: number;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -85,11 +134,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    throw new ConfigError(
-      `The environment variable ${name}=${JSON.stringify(present[name])} is not valid: ${issue.message}.`,
-    );
+    throw new ConfigError(`The environment variable ${shown(name, present[name])} is not valid: ${issue.message}.`);
   }
   const e = parsed.data;
+  if (e.DATABASE_URL !== undefined && !URL.canParse(e.DATABASE_URL)) {
+    throw new ConfigError(
+      `The environment variable ${
+        shown("DATABASE_URL", e.DATABASE_URL)
+      } is not valid: it is not a URL (a password with special characters must be percent-encoded).`,
+    );
+  }
   if (e.WORKER_DEAD_AFTER_MS < 3 * e.WORKER_HEARTBEAT_MS) {
     throw new ConfigError(
       `The environment variable WORKER_DEAD_AFTER_MS=${e.WORKER_DEAD_AFTER_MS} is not valid: it must be at least three times WORKER_HEARTBEAT_MS (${e.WORKER_HEARTBEAT_MS}), or live workers would be taken for dead.`,
@@ -108,7 +162,38 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       throw error;
     }
   }
+  const accessToken = readToken(e.STUDIO_TOKEN, e.STUDIO_TOKEN_FILE);
+  const allowOpenAccess = e.ALLOW_OPEN_ACCESS === "1";
+  if (!isLoopbackHost(e.HOST) && !accessToken && !allowOpenAccess) {
+    throw new ConfigError(
+      `HOST=${e.HOST} would let anyone on your network control Scene Studio: set STUDIO_TOKEN to a long random secret (e.g. STUDIO_TOKEN=$(openssl rand -hex 32)) or STUDIO_TOKEN_FILE to a file holding one, or set ALLOW_OPEN_ACCESS=1 to run it open anyway.`,
+    );
+  }
+  /** Runs a parser of one variable; its error becomes that variable's ConfigError. */
+  const variable = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      throw new ConfigError(
+        `The environment variable ${shown(name, present[name])} is not valid: ${(err as Error).message}.`,
+      );
+    }
+  };
   return {
+    accessToken,
+    allowOpenAccess,
+    publicOrigin: variable("PUBLIC_URL", () => parsePublicUrl(e.PUBLIC_URL)),
+    allowedHosts: variable("ALLOWED_HOSTS", () => parseHostList(e.ALLOWED_HOSTS ?? "")),
+    trustedOrigins: variable("TRUSTED_ORIGINS", () => parseOriginList(e.TRUSTED_ORIGINS ?? "")),
+    sessionDays: e.SESSION_DAYS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: e.BODY_TIMEOUT_MS,
+    idleTimeoutMs: e.IDLE_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
+    maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+    sseMaxStreams: e.SSE_MAX_STREAMS,
+    sseMaxStreamsPerClient: e.SSE_MAX_STREAMS_PER_CLIENT,
+    runActionsPerMinute: e.RUN_ACTIONS_PER_MINUTE,
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
@@ -137,4 +222,37 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
  */
 export function generationServers(config: Config): { image: string | null; video: string | null } {
   return { image: config.comfyui?.image?.url ?? null, video: config.comfyui?.video?.url ?? null };
+}
+
+/** `NAME=value` for an error message: secrets hidden, passwords in URLs masked. */
+function shown(name: string, value: string | undefined): string {
+  if (SECRET.has(name)) return `${name} (value hidden)`;
+  return `${name}=${JSON.stringify(name === "DATABASE_URL" && value ? redactUrl(value) : value)}`;
+}
+
+/** The token from STUDIO_TOKEN or STUDIO_TOKEN_FILE (one of them; surrounding whitespace dropped). */
+function readToken(token: string | undefined, file: string | undefined): string | undefined {
+  if (token !== undefined && file !== undefined) {
+    throw new ConfigError("Set STUDIO_TOKEN or STUDIO_TOKEN_FILE, not both.");
+  }
+  if (file === undefined) return token;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (err) {
+    throw new ConfigError(
+      `The environment variable STUDIO_TOKEN_FILE=${JSON.stringify(file)} is not valid: the file cannot be read (${
+        (err as Error).name
+      }).`,
+    );
+  }
+  const fromFile = text.trim();
+  if (fromFile.length < MIN_TOKEN_CHARS) {
+    throw new ConfigError(
+      `The environment variable STUDIO_TOKEN_FILE=${
+        JSON.stringify(file)
+      } is not valid: the token in it must be at least ${MIN_TOKEN_CHARS} characters.`,
+    );
+  }
+  return fromFile;
 }

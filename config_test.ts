@@ -43,3 +43,62 @@ Deno.test("ComfyUI: one server or two, and what SCENE_ORDER=auto compares", asyn
   assert.deepEqual(generationServers(two), { image: "http://gpu:8188", video: "http://gpu2:8188" });
   assert.deepEqual(generationServers(loadConfig({})), { image: null, video: null });
 });
+
+Deno.test("HOST other than loopback without a token refuses to start, in one line saying how to set one", () => {
+  for (const host of ["0.0.0.0", "192.168.1.5", "::"]) {
+    assert.throws(
+      () => loadConfig({ HOST: host }),
+      (e: Error) =>
+        e instanceof ConfigError && !e.message.includes("\n") && /STUDIO_TOKEN=/.test(e.message) &&
+        /ALLOW_OPEN_ACCESS=1/.test(e.message),
+    );
+  }
+  assert.equal(loadConfig({ HOST: "0.0.0.0", STUDIO_TOKEN: "a".repeat(16) }).accessToken, "a".repeat(16));
+  const open = loadConfig({ HOST: "0.0.0.0", ALLOW_OPEN_ACCESS: "1" });
+  assert.equal(open.allowOpenAccess, true);
+  assert.equal(open.accessToken, undefined);
+  for (const host of ["127.0.0.1", "localhost", "::1"]) assert.equal(loadConfig({ HOST: host }).host, host);
+});
+
+Deno.test("the token: at least 16 characters, from the variable or a file, never printed", async () => {
+  assert.throws(
+    () => loadConfig({ STUDIO_TOKEN: "short-secret" }),
+    (e: Error) => /STUDIO_TOKEN \(value hidden\).*at least 16/.test(e.message) && !e.message.includes("short-secret"),
+  );
+  const file = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(file, "  0123456789abcdef0123  \n");
+    assert.equal(loadConfig({ STUDIO_TOKEN_FILE: file }).accessToken, "0123456789abcdef0123");
+    await Deno.writeTextFile(file, "tiny\n");
+    assert.throws(() => loadConfig({ STUDIO_TOKEN_FILE: file }), (e: Error) => !e.message.includes("tiny"));
+    assert.throws(() => loadConfig({ STUDIO_TOKEN_FILE: `${file}.missing` }), /cannot be read/);
+    assert.throws(() => loadConfig({ STUDIO_TOKEN_FILE: file, STUDIO_TOKEN: "x".repeat(20) }), /not both/);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
+Deno.test("a bad DATABASE_URL is shown with its password masked", () => {
+  for (const url of ["mysql://app:hunter2-secret@db/app", "postgres://app:hunter2-secret@db:port/app"]) {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: url }),
+      (e: Error) => /DATABASE_URL=.*app:\*\*\*\*@db/.test(e.message) && !e.message.includes("hunter2"),
+    );
+  }
+});
+
+Deno.test("network settings: public URL, allowed hosts, trusted origins, limits", () => {
+  const c = loadConfig({
+    PUBLIC_URL: "https://studio.example.com",
+    ALLOWED_HOSTS: "studio.lan",
+    TRUSTED_ORIGINS: "https://proxy.example.com",
+    SSE_MAX_STREAMS_PER_CLIENT: "5",
+  });
+  assert.equal(c.publicOrigin, "https://studio.example.com");
+  assert.deepEqual(c.allowedHosts, ["studio.lan"]);
+  assert.deepEqual(c.trustedOrigins, ["https://proxy.example.com"]);
+  assert.equal(c.sseMaxStreamsPerClient, 5);
+  assert.throws(() => loadConfig({ PUBLIC_URL: "https://x.example/sub" }), /PUBLIC_URL=.*without a path/);
+  assert.throws(() => loadConfig({ TRUSTED_ORIGINS: "x" }), /TRUSTED_ORIGINS/);
+  assert.throws(() => loadConfig({ ALLOW_OPEN_ACCESS: "yes" }), /ALLOW_OPEN_ACCESS.*1 or 0/);
+});

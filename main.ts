@@ -13,6 +13,10 @@ import { migrate } from "./core/db/migrate.ts";
 import { buildIslands } from "./islands_runtime/build.ts";
 import { providersFromConfig } from "./providers/from_config.ts";
 import { startWorker, type StudioWorker } from "./workers/runner.ts";
+import { redactPasswordIn } from "./core/db/redact_url.ts";
+import { startScriptThread, stopScriptThread } from "./core/domain/script_import_thread.ts";
+import { describeListenAddress, isLoopbackHost } from "./core/security/addresses.ts";
+import { type ConnectionGuard, startConnectionGuard } from "./server/connection_guard.ts";
 
 const started = performance.now();
 const args = new Set(Deno.args);
@@ -38,17 +42,32 @@ try {
 }
 
 const log = (line: string) => console.log(line);
-const database = await openDatabase(config, log);
+if (config.allowOpenAccess && !config.accessToken && runWeb) {
+  log(
+    `WARNING: ALLOW_OPEN_ACCESS=1 and no STUDIO_TOKEN: anyone who can reach ${config.host}:${config.port} controls Scene Studio.`,
+  );
+}
+/** Start-up errors may quote a connection string: never print its password. */
+const fail = (error: unknown, url = config.databaseUrl): never => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Scene Studio could not start: ${redactPasswordIn(message, url)}`);
+  Deno.exit(1);
+};
+const database = await openDatabase(config, log).catch((error) => fail(error));
 const sql = connect(database.url);
 const providers = providersFromConfig(config);
 let worker: StudioWorker | undefined;
 let server: Deno.HttpServer | undefined;
+let guard: ConnectionGuard | undefined;
 let hub: EventHub | undefined;
 let stopping = false;
 // From here on Ctrl-C stops whatever has started, the database last.
 Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
 Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
-await migrate(sql, database.url);
+await migrate(sql, database.url).catch(async (error) => {
+  await stopAll();
+  fail(error, database.url);
+});
 if (runWeb) {
   const demoId = await ensureDemoProject(sql);
   if (demoId) log(`Created the demo project (id ${demoId}).`);
@@ -70,9 +89,13 @@ if (runWeb) {
   if (islands.islands.length) {
     log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
   }
+  // The app keeps its signing secret there (core/security/keys.ts), also with DATABASE_URL.
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  // Long script imports are split on this thread (core/domain/script_import_thread.ts).
+  startScriptThread();
   const app = createApp({ sql, config, hub, providers });
   try {
-    server = serve(app.fetch);
+    serve(app);
   } catch (error) {
     if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     console.error(
@@ -83,26 +106,58 @@ if (runWeb) {
   }
 }
 
-function serve(fetch: (request: Request) => Response | Promise<Response>): Deno.HttpServer {
-  return Deno.serve({
-    port: config.port,
-    hostname: config.host,
-    onListen: ({ hostname, port }) => {
-      const shown = hostname === "0.0.0.0" || hostname === "127.0.0.1" ? "localhost" : hostname;
-      log(
-        `Scene Studio is ready at http://${shown}:${port}/ (started in ${Math.round(performance.now() - started)} ms).`,
-      );
-    },
-  }, fetch);
+/**
+ * Serves the app behind the connection guard (server/connection_guard.ts): Deno.serve listens on a
+ * loopback port and has no timeouts of its own; the guard listens on HOST:PORT and adds header and
+ * idle timeouts and connection caps, and tells the app each request's real client address.
+ */
+function serve(app: ReturnType<typeof createApp>) {
+  const inner = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request, info) => {
+    const remoteAddr = guard?.clientOf(info.remoteAddr) ?? info.remoteAddr;
+    return app.fetch(request, { remoteAddr });
+  });
+  server = inner;
+  try {
+    guard = startConnectionGuard({
+      hostname: config.host,
+      port: config.port,
+      upstreamPort: inner.addr.port,
+      headersTimeoutMs: config.headersTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxConnections: config.maxConnections,
+      maxConnectionsPerClient: config.maxConnectionsPerClient,
+    });
+  } catch (error) {
+    inner.shutdown();
+    throw error;
+  }
+  const addresses = Deno.networkInterfaces()
+    .filter((i) => i.family === "IPv4" && !isLoopbackHost(i.address))
+    .map((i) => i.address);
+  const where = describeListenAddress(guard.addr.hostname, guard.addr.port, addresses);
+  const access = config.accessToken
+    ? "access token required"
+    : isLoopbackHost(config.host)
+    ? "no access token: this machine only"
+    : "NO ACCESS TOKEN (ALLOW_OPEN_ACCESS=1)";
+  const publicUrl = config.publicOrigin ? `, public address ${config.publicOrigin}/` : "";
+  log(
+    `Scene Studio is ready, listening on ${where}${publicUrl}; ${access} (started in ${
+      Math.round(performance.now() - started)
+    } ms).`,
+  );
 }
 
 /** Stops what runs, in order: live streams, then the web server and the worker, then the database. */
 async function stopAll() {
+  guard?.stopAccepting();
   // End the SSE streams first (browsers reconnect to another process), or the server would wait on them.
   await hub?.stop();
   // The worker stops taking jobs and gives running ones SHUTDOWN_GRACE_MS while the server drains.
   await Promise.all([server?.shutdown(), worker?.stop()]);
   providers.close();
+  guard?.closeAll();
+  stopScriptThread();
   await sql.end({ timeout: 5 });
   await database.stop();
 }

@@ -80,7 +80,15 @@ async function mainRole() {
   const db = await retry(() => freshDatabase("bench_sse"));
   const hub = new EventHub({ sql: db.sql, url: db.url });
   await hub.start();
-  const app = createApp({ sql: db.sql, config: loadConfig({ STUDIO_DATA_DIR: "/nonexistent" }), hub });
+  const app = createApp({
+    sql: db.sql,
+    config: loadConfig({
+      STUDIO_DATA_DIR: "/nonexistent",
+      SSE_MAX_STREAMS: "10000",
+      SSE_MAX_STREAMS_PER_CLIENT: "10000",
+    }),
+    hub,
+  });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const { id: projectId } = await createProject(db.sql, { title: "Bench", script: "One sentence." });
   const url = `http://127.0.0.1:${server.addr.port}/api/v1/projects/${projectId}/events`;

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { SessionControls } from "./SessionControls.tsx";
 
 /**
  * The HTML document around every page. `renderPage()` (islands_runtime/server.tsx) adds the islands'
@@ -18,6 +19,7 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
       <body>
         <header class="site-header">
           <a class="brand" href="/">Scene Studio</a>
+          <SessionControls />
         </header>
         <main>{props.children}</main>
       </body>

@@ -1,5 +1,6 @@
 import { LIMITS } from "../core/domain/limits.ts";
 import type { SentenceView } from "../core/types.ts";
+import { CsrfField } from "./CsrfField.tsx";
 import SceneMedia from "../islands/SceneMedia.tsx";
 import VideoPromptNote from "../islands/VideoPromptNote.tsx";
 import { sceneLabel } from "./status_labels.ts";
@@ -40,6 +41,7 @@ export function SceneCard(props: { sentence: SentenceView }) {
       <details class="prompts">
         <summary>Edit prompts</summary>
         <form method="post" action={`/sentences/${s.id}/prompts`} class="prompt-form">
+          <CsrfField />
           {/* The prompts as rendered: the server saves only the fields that were changed. */}
           <input type="hidden" name="imagePromptBefore" value={s.imagePrompt} />
           <input type="hidden" name="videoPromptBefore" value={s.videoPrompt} />

@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from "../core/domain/errors.ts";
+import { LARGE_BODY_BYTES, yieldToEventLoop } from "./middleware/body_timeout.ts";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {
@@ -22,18 +23,33 @@ export class ApiError extends Error {
   }
 }
 
-/** Reads and validates a JSON body; a 400 ApiError naming each bad field otherwise. */
+/**
+ * Reads and validates a JSON body; a 400 ApiError naming each bad field otherwise. The body must
+ * be sent as exactly `application/json` (415 otherwise: see {@link isJsonContentType}) and be
+ * valid UTF-8 (400 otherwise, rather than letting U+FFFD replace the broken bytes).
+ */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const type = c.req.header("content-type") ?? "";
-  if (!type.includes("application/json")) {
+  if (!isJsonContentType(c.req.header("content-type"))) {
     throw new ApiError(415, "Send the request body as JSON with the header Content-Type: application/json.");
   }
+  const bytes = await c.req.arrayBuffer();
+  // A large body (a 2,000,000-character script) is decoded, parsed and checked in separate turns
+  // of the event loop, so other requests are answered in between (middleware/body_timeout.ts).
+  const large = bytes.byteLength > LARGE_BODY_BYTES;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "The request body is not valid UTF-8 text.");
+  }
+  if (large) await yieldToEventLoop();
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(text);
   } catch {
     throw new ApiError(400, "The request body is not valid JSON.");
   }
+  if (large) await yieldToEventLoop();
   return parseWith(schema, body);
 }
 
@@ -44,6 +60,17 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 export async function readOptionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   const hasBody = c.req.raw.body !== null && (await c.req.raw.clone().text()).trim() !== "";
   return hasBody ? await readJson(c, schema) : parseWith(schema, {});
+}
+
+/**
+ * True for `application/json`, optionally with `charset=utf-8`, and nothing else: not
+ * `text/plain; application/json` (which a cross-site form can send), not `application/json5`.
+ */
+export function isJsonContentType(type: string | undefined): boolean {
+  if (type === undefined) return false;
+  const [media, ...params] = type.split(";").map((part) => part.trim().toLowerCase());
+  return media === "application/json" &&
+    params.every((p) => p === "" || p === "charset=utf-8" || p === 'charset="utf-8"');
 }
 
 /** Validates any value (a JSON body, form fields) against a schema; a 400 ApiError otherwise. */

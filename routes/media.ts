@@ -2,7 +2,9 @@
  * GET /media/*: generated images and clips from $STUDIO_DATA_DIR/media. Files are never
  * overwritten (each generation writes a new name), so they are cached for good. Supports byte
  * ranges, which browsers use to seek and loop videos. Paths that try to leave the media folder
- * are refused.
+ * are refused, and so is any file whose real path (symbolic links resolved) is outside it: a link
+ * inside the folder pointing elsewhere serves nothing. Cache-Control is `private`, as with access
+ * control on a shared cache must not keep them.
  */
 import type { Context } from "hono";
 import { resolve, sep } from "node:path";
@@ -11,6 +13,7 @@ import { mediaContentType } from "../core/system/mime.ts";
 /** A handler serving files below `mediaDir` at `/media/<relative path>`. */
 export function serveMedia(mediaDir: string) {
   const root = resolve(mediaDir);
+  let realRoot: string | undefined;
   return async function media(c: Context) {
     const notFound = () => c.json({ error: "There is no such media file." }, 404);
     let relative: string;
@@ -24,7 +27,10 @@ export function serveMedia(mediaDir: string) {
     if (!path.startsWith(root + sep) || relative.includes("\0") || !type) return notFound();
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(path);
+      realRoot ??= await Deno.realPath(root);
+      const real = await Deno.realPath(path);
+      if (!real.startsWith(realRoot + sep)) return notFound();
+      file = await Deno.open(real);
     } catch {
       return notFound();
     }
@@ -36,7 +42,7 @@ export function serveMedia(mediaDir: string) {
     const headers = new Headers({
       "Content-Type": type,
       "Accept-Ranges": "bytes",
-      "Cache-Control": "public, max-age=31536000, immutable",
+      "Cache-Control": "private, max-age=31536000, immutable",
       "X-Content-Type-Options": "nosniff",
     });
     const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");

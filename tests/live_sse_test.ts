@@ -306,7 +306,7 @@ test("a slow client is cut off instead of buffered without bound, and resumes wi
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: small.server.addr.port });
   try {
     await conn.write(new TextEncoder().encode(
-      `GET /api/v1/projects/${project.id}/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`,
+      `GET /api/v1/projects/${project.id}/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n`,
     ));
     await eventually(() => small.hub.stats().subscribers === 1, 2000, "the subscription");
     // Big events fill the socket buffers, then the 20-event queue.
@@ -380,7 +380,7 @@ test("stopping the hub ends every stream, so the server can shut down", async ()
 test("in-process app.request streaming works too (no network)", async () => {
   const app = createApp({ sql: db.sql, config: loadConfig({ STUDIO_DATA_DIR: "/nonexistent" }), hub: web.hub });
   const project = await makeProject(db.sql, 1);
-  const client = await SseClient.connect(`http://local/api/v1/projects/${project.id}/events`, {
+  const client = await SseClient.connect(`http://localhost/api/v1/projects/${project.id}/events`, {
     fetch: (r) => app.request(r),
   });
   try {

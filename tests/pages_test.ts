@@ -3,6 +3,7 @@ import { DEMO_SCRIPT, ensureDemoProject } from "../core/domain/demo.ts";
 import { splitScript } from "../core/domain/script_import.ts";
 import { LIMITS } from "../core/domain/limits.ts";
 import { testApp } from "./helpers/app.ts";
+import { postForm } from "./helpers/forms.ts";
 
 Deno.test("pages", async (t) => {
   const h = await testApp("pages");
@@ -37,12 +38,11 @@ Deno.test("pages", async (t) => {
     });
 
     await t.step("creating from the form redirects to the storyboard; user text is escaped", async () => {
-      const form = new URLSearchParams({
+      const res = await postForm(h.app, "/projects", {
         title: "<script>alert(1)</script>",
         script: 'A <b>bold</b> claim. Then "quotes" & more.',
         aspectRatio: "9:16",
       });
-      const res = await h.app.request("/projects", { method: "POST", body: form });
       assert.equal(res.status, 303);
       const location = res.headers.get("location")!;
       assert.match(location, /^\/projects\/\d+$/);
@@ -55,10 +55,7 @@ Deno.test("pages", async (t) => {
 
     await t.step("a bad form re-renders with a readable error and keeps the input", async () => {
       const before = (await h.db.sql`select count(*)::int as n from projects`)[0].n;
-      const res = await h.app.request("/projects", {
-        method: "POST",
-        body: new URLSearchParams({ title: "Kept title", script: "   " }),
-      });
+      const res = await postForm(h.app, "/projects", { title: "Kept title", script: "   " });
       assert.equal(res.status, 400);
       const html = await res.text();
       assert.match(html, /role="alert"/);
@@ -69,9 +66,9 @@ Deno.test("pages", async (t) => {
 
     await t.step("editing prompts with the form saves and returns to the card", async () => {
       const [s] = await h.db.sql`select id from sentences where project_id = ${demoId} order by id limit 1`;
-      const res = await h.app.request(`/sentences/${s.id}/prompts`, {
-        method: "POST",
-        body: new URLSearchParams({ imagePrompt: "A lighthouse at dusk", videoPrompt: "Slow pan" }),
+      const res = await postForm(h.app, `/sentences/${s.id}/prompts`, {
+        imagePrompt: "A lighthouse at dusk",
+        videoPrompt: "Slow pan",
       });
       assert.equal(res.status, 303);
       assert.equal(res.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);
@@ -87,22 +84,21 @@ Deno.test("pages", async (t) => {
       assert.match(html, /<input type="hidden" name="videoPromptBefore" value(="")?\/>/);
       // Meanwhile the engine writes the video prompt (or another tab saves one).
       await h.db.sql`update sentences set video_prompt = 'Written by the engine' where id = ${s.id}`;
-      const res = await h.app.request(`/sentences/${s.id}/prompts`, {
-        method: "POST",
-        body: new URLSearchParams({
-          imagePrompt: "A fixed image prompt",
-          imagePromptBefore: "[fail] the old one",
-          videoPrompt: "",
-          videoPromptBefore: "",
-        }),
+      const res = await postForm(h.app, `/sentences/${s.id}/prompts`, {
+        imagePrompt: "A fixed image prompt",
+        imagePromptBefore: "[fail] the old one",
+        videoPrompt: "",
+        videoPromptBefore: "",
       });
       assert.equal(res.status, 303);
       const [row] = await h.db.sql`select image_prompt, video_prompt from sentences where id = ${s.id}`;
       assert.deepEqual([row.image_prompt, row.video_prompt], ["A fixed image prompt", "Written by the engine"]);
       // Nothing changed: nothing written, back to the card.
-      const same = await h.app.request(`/sentences/${s.id}/prompts`, {
-        method: "POST",
-        body: new URLSearchParams({ imagePrompt: "x", imagePromptBefore: "x", videoPrompt: "", videoPromptBefore: "" }),
+      const same = await postForm(h.app, `/sentences/${s.id}/prompts`, {
+        imagePrompt: "x",
+        imagePromptBefore: "x",
+        videoPrompt: "",
+        videoPromptBefore: "",
       });
       assert.equal(same.status, 303);
       assert.equal(same.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);

@@ -2,8 +2,15 @@
 import { z } from "zod";
 import { LIMITS } from "../../core/domain/limits.ts";
 
+/**
+ * A text field: a string of at most `max` characters without U+0000, which Postgres cannot store
+ * in text (it would answer 500 instead of the 400 naming the field).
+ */
 const text = (name: string, max: number) =>
-  z.string({ error: `${name} must be a string` }).max(max, `${name} must be at most ${max} characters`);
+  z.string({ error: `${name} must be a string` }).max(max, `${name} must be at most ${max} characters`).refine(
+    (s) => !s.includes("\0"),
+    `${name} must not contain the NUL character (U+0000)`,
+  );
 
 export const createProjectBody = z.strictObject({
   title: text("title", LIMITS.titleChars).trim().min(1, "title must not be empty"),

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
+import { CsrfField } from "../../components/CsrfField.tsx";
 import { Layout } from "../../components/Layout.tsx";
 import { LIMITS } from "../../core/domain/limits.ts";
 import { createProject, listProjects } from "../../core/domain/projects.ts";
@@ -43,6 +44,7 @@ export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }
         <h2>New project</h2>
         {form.error && <p class="form-error" role="alert">{form.error}</p>}
         <form method="post" action="/projects">
+          <CsrfField />
           <label>
             Title
             <input name="title" required maxLength={LIMITS.titleChars} value={form.title ?? ""} />
