@@ -171,20 +171,31 @@ Deno.test({
         bearer,
       );
 
+      const spare = await makeProject(studio.db.sql, 6, "Spare");
+      const sectionOf = async (sentenceId: number) =>
+        (await studio.db.sql<{ section_id: number }[]>`select section_id from sentences where id = ${sentenceId}`)[0]
+          .section_id;
       const rng = random(SEED);
-      const cases = Array.from({ length: REQUESTS }, (_, i) =>
-        generate(ROUTES[i % ROUTES.length], i, rng, {
-          projectId: project.id,
-          sentenceId: project.sentenceIds[0],
-          otherSentenceId: other.sentenceIds[0],
-          form,
-        }));
+      const cases = Array.from({ length: REQUESTS }, (_, i) => i).map(() => null);
+      const ctx: Context = {
+        projectId: project.id,
+        sentenceId: project.sentenceIds[0],
+        sectionId: await sectionOf(project.sentenceIds[0]),
+        otherSentenceId: other.sentenceIds[0],
+        spare: {
+          projectId: spare.id,
+          sentenceId: spare.sentenceIds[0],
+          sectionId: await sectionOf(spare.sentenceIds[0]),
+        },
+        form,
+      };
+      const generated = cases.map((_, i) => generate(ROUTES[i % ROUTES.length], i, rng, ctx));
 
       let before: Fingerprint = await databaseFingerprint(studio.db.sql);
       const statuses = new Map<number, number>();
       const failures: string[] = [];
       const started = performance.now();
-      for (const c of cases) {
+      for (const c of generated) {
         let res: Response;
         try {
           res = await studio.request(c.path, { method: c.method, headers: c.headers, body: c.body }, c.client);
@@ -232,12 +243,12 @@ Deno.test({
       const seconds = (performance.now() - started) / 1000;
       const fivexx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, k]) => n + k, 0);
       console.log(
-        `fuzz: ${cases.length} requests in ${seconds.toFixed(1)} s, ${fivexx} 5xx; statuses ${
+        `fuzz: ${generated.length} requests in ${seconds.toFixed(1)} s, ${fivexx} 5xx; statuses ${
           JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))
         }`,
       );
       assert.deepEqual(failures.slice(0, 30), [], `${failures.length} problems`);
-      assert.ok(cases.length >= 2000);
+      assert.ok(generated.length >= 2000);
       assert.ok((statuses.get(400) ?? 0) > 200, "plenty of requests reached the field checks");
     } finally {
       await studio.close();
@@ -248,7 +259,10 @@ Deno.test({
 interface Context {
   projectId: number;
   sentenceId: number;
+  sectionId: number;
   otherSentenceId: number;
+  /** A spare project's ids, for valid requests to destructive routes. */
+  spare: { projectId: number; sentenceId: number; sectionId: number };
   form: { cookie: string; token: string };
 }
 
@@ -258,7 +272,8 @@ let bigScripts = 4;
 /** One hostile request for `route`. */
 function generate(route: RouteSpec, i: number, rng: ReturnType<typeof random>, ctx: Context): Case {
   const client = `10.${(i >> 8) & 255}.${i & 255}.7`;
-  const validId = route.id === "sentence" ? ctx.sentenceId : ctx.projectId;
+  const ids = route.destructive ? ctx.spare : ctx;
+  const validId = route.id === "sentence" ? ids.sentenceId : route.id === "section" ? ids.sectionId : ids.projectId;
   let idText = String(validId);
   let query = "";
   let method = route.method;
@@ -362,6 +377,10 @@ function generate(route: RouteSpec, i: number, rng: ReturnType<typeof random>, c
         else value = "word ".repeat(Math.ceil((spec.max + 1) / 5)).slice(0, spec.max + (past ? 1 : 0));
       } else if (spec.kind === "ids") {
         value = Array.from({ length: spec.max + (past ? 1 : 0) }, (_, k) => k + 1);
+      } else if (spec.kind === "number") {
+        value = rng.pick(past ? [spec.max + 1, spec.min - 1, spec.max + 0.5, -0, 2 ** 53] : [spec.max, spec.min]);
+      } else if (spec.kind === "choices") {
+        value = past ? [...spec.choices, spec.choices[0]] : [...spec.choices];
       } else value = rng.pick(["16:9 ", "16/9", "9:16\u0000", "4:3", "9:16"]);
       withField(name, value);
       label = `${name} at/past its limit (${typeof value === "string" ? value.length : JSON.stringify(value).length})`;
@@ -451,6 +470,17 @@ function validValue(spec: FieldSpec): unknown {
   return spec.valid;
 }
 
+/** Whether `value` breaks a number's or a list's rule. */
+function breaksNumberOrList(spec: FieldSpec & { kind: "number" | "choices" }, value: unknown): boolean {
+  if (value === undefined) return spec.required;
+  if (spec.kind === "number") {
+    return typeof value !== "number" || !Number.isFinite(value) || value < spec.min || value > spec.max ||
+      (spec.integer && !Number.isInteger(value));
+  }
+  return !Array.isArray(value) || value.length === 0 || value.length > spec.max ||
+    new Set(value).size !== value.length || value.some((v) => !spec.choices.includes(v as string));
+}
+
 /** Whether `value` breaks the field's rule, so a 400 must name the field. */
 function breaksRule(spec: FieldSpec, value: unknown): boolean {
   if (spec.kind === "ids") {
@@ -458,6 +488,8 @@ function breaksRule(spec: FieldSpec, value: unknown): boolean {
     if (!Array.isArray(value) || value.length > spec.max || value.length === 0) return true;
     return value.some((v) => !Number.isInteger(v) || v < 1 || v > 2_147_483_647);
   }
+  if (spec.kind === "number" || spec.kind === "choices") return breaksNumberOrList(spec, value);
+  if (value === null && spec.kind === "text" && spec.nullable) return false;
   if (typeof value !== "string") return value !== undefined || spec.required;
   if (value.includes("\u0000")) return true;
   if (spec.kind === "choice") return !spec.choices.includes(value);

@@ -8,16 +8,20 @@ import { LIMITS } from "../../core/domain/limits.ts";
 
 /** A body field: its kind, a valid value, and the limit (characters or items) it is held to. */
 export type FieldSpec =
-  | { kind: "text"; valid: string; max: number; required: boolean; trims?: boolean }
+  | { kind: "text"; valid: string; max: number; required: boolean; trims?: boolean; nullable?: boolean }
   | { kind: "choice"; valid: string; choices: readonly string[]; required: boolean }
-  | { kind: "ids"; max: number; required: boolean };
+  | { kind: "ids"; max: number; required: boolean }
+  | { kind: "number"; valid: number; min: number; max: number; integer: boolean; required: boolean }
+  | { kind: "choices"; valid: string[]; choices: readonly string[]; max: number; required: boolean };
 
 /** One route: method and Hono path, what `:id` names, and its body. */
 export interface RouteSpec {
   method: string;
   path: string;
   /** What the path's `:id` is. */
-  id?: "project" | "sentence";
+  id?: "project" | "sentence" | "section";
+  /** A valid request deletes or merges what its id names: the fuzz aims valid ones at a spare project. */
+  destructive?: boolean;
   /** `json`: the JSON API; `form`: a no-JavaScript form (CSRF token needed); `none`: no body. */
   body: "none" | "json" | "form";
   fields?: Record<string, FieldSpec>;
@@ -34,6 +38,21 @@ const script = (max: number): FieldSpec => ({
 const title: FieldSpec = { kind: "text", valid: "A title", max: LIMITS.titleChars, required: true, trims: true };
 const aspectRatio: FieldSpec = { kind: "choice", valid: "9:16", choices: ["16:9", "9:16"], required: false };
 const prompt: FieldSpec = { kind: "text", valid: "A prompt", max: LIMITS.promptChars, required: false };
+const sentenceText = (required: boolean): FieldSpec => ({
+  kind: "text",
+  valid: "A new sentence.",
+  max: LIMITS.sentenceChars,
+  required,
+});
+const position: FieldSpec = {
+  kind: "number",
+  valid: 0,
+  min: 0,
+  max: LIMITS.sentencesPerProject,
+  integer: true,
+  required: true,
+};
+const optional = (spec: FieldSpec): FieldSpec => ({ ...spec, required: false });
 
 export const ROUTES: RouteSpec[] = [
   {
@@ -61,8 +80,84 @@ export const ROUTES: RouteSpec[] = [
     path: "/api/v1/sentences/:id",
     id: "sentence",
     body: "json",
-    fields: { imagePrompt: prompt, videoPrompt: prompt },
+    fields: { text: sentenceText(false), imagePrompt: prompt, videoPrompt: prompt },
   },
+  { method: "DELETE", path: "/api/v1/sentences/:id", id: "sentence", body: "none", destructive: true },
+  {
+    method: "POST",
+    path: "/api/v1/sentences/:id/split",
+    id: "sentence",
+    body: "json",
+    fields: { at: { kind: "number", valid: 4, min: 1, max: LIMITS.sentenceChars, integer: true, required: true } },
+  },
+  { method: "POST", path: "/api/v1/sentences/:id/merge-next", id: "sentence", body: "none", destructive: true },
+  {
+    method: "POST",
+    path: "/api/v1/sentences/:id/move",
+    id: "sentence",
+    body: "json",
+    fields: { position },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/sentences/:id/regenerate",
+    id: "sentence",
+    body: "json",
+    fields: {
+      parts: { kind: "choices", valid: ["image"], choices: ["image", "video", "audio"], max: 3, required: false },
+    },
+  },
+  { method: "GET", path: "/api/v1/sentences/:id/takes", id: "sentence", body: "none" },
+  {
+    method: "PUT",
+    path: "/api/v1/sentences/:id/takes/current",
+    id: "sentence",
+    body: "json",
+    fields: {
+      part: { kind: "choice", valid: "image", choices: ["image", "video", "audio"], required: true },
+      takeId: { kind: "number", valid: 1, min: 1, max: 2_147_483_647, integer: true, required: true },
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/projects/:id",
+    id: "project",
+    body: "json",
+    fields: {
+      title: { ...title, required: false },
+      aspectRatio,
+      clipSeconds: { kind: "number", valid: 5, min: 1, max: 20, integer: false, required: false },
+    },
+  },
+  { method: "DELETE", path: "/api/v1/projects/:id", id: "project", body: "none", destructive: true },
+  {
+    method: "POST",
+    path: "/api/v1/projects/:id/sections",
+    id: "project",
+    body: "json",
+    fields: {
+      title: { ...title, required: false, nullable: true },
+      position: optional(position),
+      script: { ...script(LIMITS.scriptChars), required: false },
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/sections/:id",
+    id: "section",
+    body: "json",
+    fields: { title: { ...title, required: true, nullable: true, trims: false } },
+  },
+  { method: "DELETE", path: "/api/v1/sections/:id", id: "section", body: "none", destructive: true },
+  { method: "POST", path: "/api/v1/sections/:id/move", id: "section", body: "json", fields: { position } },
+  {
+    method: "POST",
+    path: "/api/v1/sections/:id/sentences",
+    id: "section",
+    body: "json",
+    fields: { text: sentenceText(true), position: optional(position) },
+  },
+  { method: "GET", path: "/api/v1/status", body: "none" },
   { method: "GET", path: "/healthz", body: "none" },
   { method: "GET", path: "/media/*", body: "none" },
   { method: "HEAD", path: "/media/*", body: "none" },
