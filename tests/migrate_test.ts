@@ -25,6 +25,7 @@ Deno.test("two processes migrating at once do not collide", async () => {
   const db = await freshDatabase("migrate_race");
   try {
     await db.sql`drop schema public cascade`;
+    await db.sql`drop schema if exists studio_admin cascade`;
     await db.sql`create schema public`;
     await db.sql`drop schema graphile_worker cascade`;
     const a = connect(db.url);
@@ -78,6 +79,7 @@ Deno.test("migration 003 moves sentences' image and video columns into parts and
   try {
     // Back to the schema of 002, with data as the previous version stored it.
     await db.sql`drop schema public cascade`;
+    await db.sql`drop schema if exists studio_admin cascade`;
     await db.sql`create schema public`;
     await db.sql`create table schema_migrations (name text primary key, applied_at timestamptz not null default now())`;
     for (const name of ["001_foundation.sql", "002_engine.sql"]) {
