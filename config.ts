@@ -5,6 +5,8 @@
 import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
+// Narration settings (AUDIO_PROVIDER, TTS_*, STT_*) are parsed by their own module.
+import { type AudioSettings, AudioSettingsError, loadAudioSettings } from "./providers/audio/settings.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
 
@@ -60,6 +62,8 @@ export interface Config {
   sceneOrder: SceneOrder;
   /** Takes kept per scene part; older ones are deleted with their files. */
   takesKept: number;
+  /** Narration: the voice (AUDIO_PROVIDER, TTS_*) and the optional transcription server (STT_*). */
+  audio: AudioSettings;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -99,6 +103,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       );
     }
   }
+  // Narration settings: a bad one stops start-up like any other, with its own sentence.
+  let audio: AudioSettings;
+  try {
+    audio = loadAudioSettings(env);
+  } catch (error) {
+    throw error instanceof AudioSettingsError ? new ConfigError(error.message) : error;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -118,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
     sceneOrder: e.SCENE_ORDER,
     takesKept: e.TAKES_KEPT,
+    audio,
   };
 }
 

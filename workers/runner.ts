@@ -1,9 +1,10 @@
 /**
  * The worker: graphile-worker `run()` with our task list, plus what graphile-worker leaves to us.
  *
- * - One image and one video at a time across all processes: jobs live in the named queues `images`
- *   and `videos` (a named queue runs one job at a time); concurrency ≥ 2 lets a process run one of
- *   each. localQueue stays off (it broke named-queue serialisation in 0.17).
+ * - One image, one video, one narration and one export at a time across all processes: jobs live in
+ *   the named queues `images`, `videos`, `audio` and `exports` (a named queue runs one job at a
+ *   time); concurrency ≥ 2 lets a process run an image and a video together. localQueue stays off
+ *   (it broke named-queue serialisation in 0.17).
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
  *   named queue unlocks with work waiting, so the next job starts at once instead of after the poll
  *   interval; a retry that waits a backoff gets a local timer that sends the same wake-up.
@@ -23,6 +24,8 @@ import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { createProvider } from "../providers/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
+import { createAudioProvider, createTranscriberFromSettings } from "../providers/audio/registry.ts";
+import type { AudioProvider } from "../providers/audio/types.ts";
 import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
@@ -33,8 +36,8 @@ export interface WorkerOptions {
   /** Connection string graphile-worker opens its own pool with. */
   databaseUrl: string;
   config: Config;
-  /** Overrides the providers named in the config (tests). */
-  providers?: { image: MediaProvider; video: MediaProvider };
+  /** Overrides the providers named in the config (tests); narration too when `audio` is given. */
+  providers?: { image: MediaProvider; video: MediaProvider; audio?: AudioProvider };
   log?: (line: string) => void;
 }
 
@@ -53,9 +56,10 @@ const ABORT_WIND_DOWN_MS = 5000;
 export async function startWorker(options: WorkerOptions): Promise<StudioWorker> {
   const { sql, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const providers = options.providers ?? {
-    image: createProvider(config.imageProvider, providerOptions(config)),
-    video: createProvider(config.videoProvider, providerOptions(config)),
+  const providers = {
+    image: options.providers?.image ?? createProvider(config.imageProvider, providerOptions(config)),
+    video: options.providers?.video ?? createProvider(config.videoProvider, providerOptions(config)),
+    audio: options.providers?.audio ?? createAudioProvider(config.audio),
   };
   const settings = { maxAttempts: config.maxAttempts };
   const servers = generationServers(config);
@@ -71,6 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
     providers,
+    transcriber: createTranscriberFromSettings(config.audio),
     jobs,
     wakeAfter(ms) {
       if (stopping) return;

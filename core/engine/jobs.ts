@@ -63,6 +63,14 @@ export function jobKeyOf(sql: Sql | Tx, alias = "p") {
   return sql`(${sql(alias)}.kind || ':' || ${sql(alias)}.sentence_id)`;
 }
 
+/**
+ * SQL: the key of the job that makes the scene_parts row aliased `p` — its own job, or the section
+ * job that claimed it (`made_by_job`, see migrations/005_narration_export.sql).
+ */
+export function liveJobKeyOf(sql: Sql | Tx, alias = "p") {
+  return sql`coalesce(${sql(alias)}.made_by_job, ${jobKeyOf(sql, alias)})`;
+}
+
 /** Payload of every generation task. */
 export interface PartJobPayload {
   runId: number;

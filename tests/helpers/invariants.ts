@@ -3,7 +3,7 @@
  * read), callable from any test at any moment:
  *
  * 1. every scene part queued or running belongs to an active run and has a live job behind it (a
- *    job with its key that is running or can still run);
+ *    job with its key — or the section job's named in made_by_job — that is running or can still run);
  * 2. at most one active run per project, and every active run has something queued or running;
  * 3. every job of the generation tasks backs a part in flight (no leftovers, no dead jobs);
  * 4. at most one job runs per named queue, and a queue's lock matches its running job;
@@ -26,9 +26,10 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     await conn`begin isolation level repeatable read read only`;
     const stranded = await conn`
       select p.part, p.sentence_id, p.status, r.status as run_status, j.id as job_id, j.locked_at, j.attempts, j.max_attempts
-      from (select kind as part, sentence_id, run_id, status from scene_parts where status in ('queued', 'running')) p
+      from (select kind as part, sentence_id, run_id, status, made_by_job from scene_parts
+            where status in ('queued', 'running')) p
       left join scene_runs r on r.id = p.run_id
-      left join graphile_worker.jobs j on j.key = p.part || ':' || p.sentence_id
+      left join graphile_worker.jobs j on j.key = coalesce(p.made_by_job, p.part || ':' || p.sentence_id)
       where r.status is distinct from 'active' or j.id is null
          or (j.locked_at is null and j.attempts >= j.max_attempts)`;
     for (const s of stranded) {
@@ -57,7 +58,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
       where j.task_identifier in ('generate_image', 'generate_video', 'generate_audio')
         and (j.key is null or not exists (
           select 1 from scene_parts p
-          where j.key = p.kind || ':' || p.sentence_id and p.status in ('queued', 'running')
+          where j.key = coalesce(p.made_by_job, p.kind || ':' || p.sentence_id) and p.status in ('queued', 'running')
         ))
         -- A running job may have just lost its part to a cancel; it ends by itself.
         and j.locked_at is null`;
@@ -75,6 +76,13 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
       from graphile_worker._private_job_queues q where q.locked_by is not null`;
     for (const q of queueLocks) {
       if (q.n !== 1) problems.push(`queue ${q.queue_name} is locked by ${q.locked_by}, which runs ${q.n} of its jobs`);
+    }
+
+    const strayMadeBy = await conn`
+      select sentence_id, kind, made_by_job from scene_parts
+      where made_by_job is not null and (kind <> 'audio' or made_by_job !~ '^audio:[0-9]+$')`;
+    for (const m of strayMadeBy) {
+      problems.push(`the ${m.kind} of sentence ${m.sentence_id} is made by job ${m.made_by_job}, not a narration job`);
     }
 
     const endedRuns = await conn<{ id: number }[]>`select id from scene_runs where status <> 'active'`;

@@ -4,6 +4,7 @@
  */
 import type { TaskList } from "graphile-worker";
 import { PART_TASKS } from "../../core/engine/jobs.ts";
+import { generateAudioTask } from "./generate_audio.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
@@ -15,6 +16,7 @@ export function createTaskList(ctx: TaskContext): TaskList {
   return {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
+    [PART_TASKS.audio]: generateAudioTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
   };
 }
