@@ -7,7 +7,8 @@
  *   in scene order, so the first sentence of a section comes first.
  * - When the voice can read sections (see workers/tasks/narration_maker.ts), that job claims, in the
  *   same transaction under the project lock, its own part and every other audio part of the same
- *   section that is queued in the same run and whose job is not running. Their jobs are removed and
+ *   section that is queued in the same run and whose job is not running (and those its own earlier
+ *   attempt claimed, should it run again after its worker died). Their jobs are removed and
  *   they record the claiming job in `made_by_job`; they all become `running` (one
  *   `scenes.updated` event).
  * - The job narrates the section once, then completes the parts together (core/engine/transitions.ts
@@ -46,10 +47,14 @@ export async function claimSectionNarration(
  * running (the `audio` queue runs one job at a time, so normally none is), in reading order.
  */
 async function claimSiblings(tx: Tx, lead: ClaimedPart): Promise<ClaimedPart[]> {
+  const madeBy = jobKey("audio", lead.sentenceId);
+  // Running parts made by this job are the ones its previous attempt claimed before its worker
+  // died (the job is being run again before recovery handed them back).
   const rows = await tx<{ sentence_id: number; text: string; attempts: number }[]>`
     select p.sentence_id, s.text, p.attempts
     from scene_parts p join sentences s on s.id = p.sentence_id
-    where p.kind = 'audio' and p.run_id = ${lead.runId} and p.status = 'queued'
+    where p.kind = 'audio' and p.run_id = ${lead.runId}
+      and (p.status = 'queued' or (p.status = 'running' and p.made_by_job = ${madeBy}))
       and p.sentence_id <> ${lead.sentenceId}
       and s.section_id = (select section_id from sentences where id = ${lead.sentenceId})
       and not exists (
@@ -58,7 +63,6 @@ async function claimSiblings(tx: Tx, lead: ClaimedPart): Promise<ClaimedPart[]> 
     order by s.position`;
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.sentence_id);
-  const madeBy = jobKey("audio", lead.sentenceId);
   await removePartJobs(tx, ids.map((sentenceId) => ({ part: "audio" as const, sentenceId })));
   await tx`
     update scene_parts set status = 'running', error = null, attempts = attempts + 1, phase = null,
