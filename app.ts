@@ -12,6 +12,7 @@ import { projectsApi } from "./routes/api/projects.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
+import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uploads.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
@@ -25,18 +26,19 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` }, 413),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.` }, 413),
+  });
+  // Recordings stream to disk under their own limit (routes/upload_body.ts); everything else is JSON or a form.
+  app.use((c, next) => RECORDING_PATH.test(c.req.path) ? next() : limitBody(c, next));
 
   app.route("/api/v1/projects", projectsApi(deps));
   app.route("/api/v1/projects", sceneRunsApi(deps));
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
+  app.route("/api/v1", narrationUploadsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());
