@@ -13,6 +13,7 @@ import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
 import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uploads.ts";
+import { exportsApi } from "./routes/api/exports.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
   app.route("/api/v1", narrationUploadsApi(deps));
+  app.route("/api/v1", exportsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());

@@ -2,7 +2,7 @@
  * GET /media/*: generated images and clips from $STUDIO_DATA_DIR/media. Files are never
  * overwritten (each generation writes a new name), so they are cached for good. Supports byte
  * ranges, which browsers use to seek and loop videos. Paths that try to leave the media folder
- * are refused.
+ * are refused. `?download` asks for an attachment (the export's download links).
  */
 import type { Context } from "hono";
 import { resolve, sep } from "node:path";
@@ -39,6 +39,10 @@ export function serveMedia(mediaDir: string) {
       "Cache-Control": "public, max-age=31536000, immutable",
       "X-Content-Type-Options": "nosniff",
     });
+    // `?download`: save it (an export's MP4 and captions) rather than show it.
+    if (c.req.query("download") !== undefined) {
+      headers.set("Content-Disposition", `attachment; filename="${path.slice(path.lastIndexOf(sep) + 1)}"`);
+    }
     const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");
     if (range && (range[1] || range[2])) {
       let start = range[1] ? Number(range[1]) : size - Number(range[2]);

@@ -20,14 +20,14 @@ import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { type Config, generationServers } from "../config.ts";
 import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts";
 import type { Sql } from "../core/db/client.ts";
-import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
+import { CANCEL_CHANNEL, exportJobKey, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { createProvider } from "../providers/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
 import { createAudioProvider, createTranscriberFromSettings } from "../providers/audio/registry.ts";
 import type { AudioProvider } from "../providers/audio/types.ts";
 import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
-import { RunningJobs } from "./running_jobs.ts";
+import { ExportCancelled, RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";
 
@@ -91,14 +91,22 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   // Cancels reach this process as NOTIFY; after a (re)connect, catch up on runs cancelled meanwhile.
   const catchUpCancels = async () => {
     const runIds = jobs.runIds();
-    if (runIds.length === 0) return;
-    const ended = await sql<{ id: number }[]>`
-      select id from scene_runs where id = any(${runIds}::int[]) and status <> 'active'`;
-    for (const run of ended) jobs.abortRun(run.id);
+    if (runIds.length) {
+      const ended = await sql<{ id: number }[]>`
+        select id from scene_runs where id = any(${runIds}::int[]) and status <> 'active'`;
+      for (const run of ended) jobs.abortRun(run.id);
+    }
+    const exportIds = jobs.keys().flatMap((k) => /^export:(\d+)$/.exec(k) ? [Number(k.slice(7))] : []);
+    if (exportIds.length) {
+      const stopped = await sql<{ id: number }[]>`
+        select id from exports where id = any(${exportIds}::int[]) and status = 'cancelled'`;
+      for (const e of stopped) jobs.abortKey(exportJobKey(e.id), new ExportCancelled());
+    }
   };
   const listener = await sql.listen(CANCEL_CHANNEL, (payload) => {
     const cancel = parseCancel(payload);
     if (cancel && "runId" in cancel) jobs.abortRun(cancel.runId);
+    else if (cancel && "exportId" in cancel) jobs.abortKey(exportJobKey(cancel.exportId), new ExportCancelled());
     else if (cancel) jobs.abortKey(jobKey(cancel.part, cancel.sentenceId));
   }, () => {
     catchUpCancels().catch((e) => log(`Could not check for cancelled runs: ${e.message}`));
@@ -215,6 +223,8 @@ function logReport(log: (line: string) => void, when: string, r: ReconcileReport
     r.cancelled && `${r.cancelled} part(s) cancelled`,
     r.deletedJobs && `${r.deletedJobs} leftover job(s) deleted`,
     r.completedRuns && `${r.completedRuns} finished run(s) closed`,
+    r.exportsRequeued && `${r.exportsRequeued} export(s) queued again`,
+    r.exportsFailed && `${r.exportsFailed} export(s) failed`,
   ].filter(Boolean);
   if (parts.length) log(`${when} reconciliation: ${parts.join(", ")}.`);
 }

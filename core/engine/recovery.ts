@@ -5,7 +5,8 @@
  * queued again (or ends cancelled/failed when its run is over), a part whose job died on its last
  * attempt fails with a message, a part shown `running` whose job is no longer locked goes back to
  * `queued`, jobs nobody needs are deleted, a run whose images are through gets its held videos
- * released, and an active run with nothing left in flight is completed.
+ * released, and an active run with nothing left in flight is completed. Exports get the same care
+ * (../exports/recovery.ts).
  *
  * A part's job is its own (`<kind>:<sentenceId>`) or, for a sentence whose narration a section job
  * makes, that job (`made_by_job`, see ./section_claim.ts): a section job's death fails, releases or
@@ -20,6 +21,7 @@ import type { PartName, PartStatus, RunStatus } from "../types.ts";
 import { enqueuePartJobs, jobKeyOf, liveJobKeyOf, parseJobKey, PART_TASKS } from "./jobs.ts";
 import { lockProject, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
+import { reconcileExports } from "../exports/recovery.ts";
 
 /** What {@link reconcile} changed. */
 export interface ReconcileReport {
@@ -30,6 +32,9 @@ export interface ReconcileReport {
   released: number;
   deletedJobs: number;
   completedRuns: number;
+  /** Exports queued again, and failed, because their render job was gone or dead (core/exports/recovery.ts). */
+  exportsRequeued: number;
+  exportsFailed: number;
 }
 
 interface Problem {
@@ -58,6 +63,8 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
     released: 0,
     deletedJobs: 0,
     completedRuns: 0,
+    exportsRequeued: 0,
+    exportsFailed: 0,
   };
 
   // 1. Scene parts in flight without a healthy job.
@@ -170,6 +177,12 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
       if (summary.status === "completed") report.completedRuns++;
     });
   }
+
+  // 4. Exports and their render jobs.
+  const exports = await reconcileExports(sql, settings);
+  report.exportsRequeued = exports.requeued;
+  report.exportsFailed = exports.failed;
+  report.deletedJobs += exports.deletedJobs;
   return report;
 }
 

@@ -7,7 +7,9 @@
  * 2. at most one active run per project, and every active run has something queued or running;
  * 3. every job of the generation tasks backs a part in flight (no leftovers, no dead jobs);
  * 4. at most one job runs per named queue, and a queue's lock matches its running job;
- * 5. every ended run has nothing in flight, and its stored counts match its scenes.
+ * 5. every ended run has nothing in flight, and its stored counts match its scenes;
+ * 6. every export queued or rendering has its live render job, every render job an export in
+ *    flight, and a project has at most one export in flight.
  *
  * With `{ quiescent: true }` (nothing should be happening) it also checks that no generation job
  * exists and no queue is locked.
@@ -85,6 +87,23 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
       problems.push(`the ${m.kind} of sentence ${m.sentence_id} is made by job ${m.made_by_job}, not a narration job`);
     }
 
+    const strandedExports = await conn`
+      select e.id, e.status from exports e
+      left join graphile_worker.jobs j on j.key = 'export:' || e.id
+      where e.status in ('queued', 'running') and (j.id is null or (j.locked_at is null and j.attempts >= j.max_attempts))`;
+    for (const e of strandedExports) problems.push(`export ${e.id} is ${e.status} without a live render job`);
+    const strayRenders = await conn`
+      select j.id, j.key from graphile_worker.jobs j
+      where j.task_identifier = 'render_export' and j.locked_at is null and not exists (
+        select 1 from exports e where j.key = 'export:' || e.id and e.status in ('queued', 'running'))`;
+    for (const j of strayRenders) {
+      problems.push(`render job ${j.id} (key ${j.key ?? "none"}) backs no export in flight`);
+    }
+    const liveExports = await conn`
+      select project_id, count(*)::int as n from exports where status in ('queued', 'running')
+      group by project_id having count(*) > 1`;
+    for (const e of liveExports) problems.push(`project ${e.project_id} has ${e.n} exports in flight`);
+
     const endedRuns = await conn<{ id: number }[]>`select id from scene_runs where status <> 'active'`;
     for (const { id } of endedRuns) {
       const summary = (await runSummary(conn as unknown as Sql, id))!;
@@ -109,7 +128,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     if (options.quiescent) {
       // (Other tasks, like the hourly prune_events, may come and go at any time.)
       const jobs = await conn`select id, task_identifier, key, locked_by from graphile_worker.jobs
-        where task_identifier in ('generate_image', 'generate_video', 'generate_audio')`;
+        where task_identifier in ('generate_image', 'generate_video', 'generate_audio', 'render_export')`;
       for (const j of jobs) problems.push(`job ${j.id} (${j.task_identifier}, ${j.key}) still exists`);
       const locked = await conn`select queue_name from graphile_worker._private_job_queues where locked_by is not null`;
       for (const q of locked) problems.push(`queue ${q.queue_name} is still locked`);
@@ -126,7 +145,8 @@ async function settle(sql: Sql, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const [{ busy }] = await sql<{ busy: boolean }[]>`
-      select exists (select 1 from graphile_worker.jobs where task_identifier in ('generate_image', 'generate_video', 'generate_audio'))
+      select exists (select 1 from graphile_worker.jobs
+          where task_identifier in ('generate_image', 'generate_video', 'generate_audio', 'render_export'))
         or exists (select 1 from graphile_worker._private_job_queues where locked_by is not null) as busy`;
     if (!busy) return;
     await new Promise((r) => setTimeout(r, 20));

@@ -3,11 +3,12 @@
  * periodic clean-up); the generation tasks' identifiers are fixed in core/engine/jobs.ts PART_TASKS.
  */
 import type { TaskList } from "graphile-worker";
-import { PART_TASKS } from "../../core/engine/jobs.ts";
+import { EXPORT_TASK, PART_TASKS } from "../../core/engine/jobs.ts";
 import { generateAudioTask } from "./generate_audio.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
+import { renderExportTask } from "./render_export.ts";
 import type { TaskContext } from "./part_task.ts";
 
 export type { TaskContext } from "./part_task.ts";
@@ -17,6 +18,7 @@ export function createTaskList(ctx: TaskContext): TaskList {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
     [PART_TASKS.audio]: generateAudioTask(ctx),
+    [EXPORT_TASK]: renderExportTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
   };
 }

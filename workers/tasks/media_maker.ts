@@ -7,7 +7,9 @@
 import { type ClaimedPart, claimPart, reportPhase, reportProgress } from "../../core/engine/transitions.ts";
 import { type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
 import { makeThumbnail, THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
-import { frameSize, type PartMaker, type TaskContext, VIDEO_FPS } from "./part_task.ts";
+import { probeMedia } from "../../media/probe.ts";
+import { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
+import type { PartMaker, TaskContext } from "./part_task.ts";
 
 /** How often a running part reports provider progress as an event, at most. */
 export const PROGRESS_EVERY_MS = 2000;
@@ -28,7 +30,8 @@ export function mediaMaker(part: "image" | "video"): PartMaker {
           path: files[0].relative,
           thumbPath: made.thumb?.relative ?? null,
           clipSeconds: part === "video" ? videoSeconds(claim) : null,
-          durationMs: made.durationMs ?? null,
+          // A clip's length is stored (the export needs it); ask the file when the provider did not say.
+          durationMs: made.durationMs ?? (part === "video" ? await clipDuration(files[0].absolute, signal) : null),
           width: made.width ?? null,
           height: made.height ?? null,
           provider: ctx.providers[part].name,
@@ -37,6 +40,12 @@ export function mediaMaker(part: "image" | "video"): PartMaker {
       }];
     },
   };
+}
+
+/** A clip's length in ms as ffprobe reads it (null when it cannot tell). */
+async function clipDuration(path: string, signal: AbortSignal): Promise<number | null> {
+  const ms = (await probeMedia(path, { signal })).durationMs;
+  return ms === null ? null : Math.round(ms);
 }
 
 /** The clip length a video is made for: its narration's length when it has narration. */

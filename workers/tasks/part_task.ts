@@ -33,7 +33,7 @@ import {
   releaseInterruptedPart,
   type TransitionSettings,
 } from "../../core/engine/transitions.ts";
-import type { AspectRatio, PartName } from "../../core/types.ts";
+import type { PartName } from "../../core/types.ts";
 import { discardMediaFile, type MediaFile, mediaPath } from "../../media/store.ts";
 import type { Transcriber } from "../../providers/audio/transcribe.ts";
 import type { AudioProvider } from "../../providers/audio/types.ts";
@@ -56,13 +56,7 @@ export interface TaskContext {
   log(line: string): void;
 }
 
-/** Frame rate of clips from providers that do not choose their own. */
-export const VIDEO_FPS = 24;
-
-/** Pixel size of images and videos for a project's aspect ratio (providers may round it). */
-export function frameSize(aspectRatio: AspectRatio): { width: number; height: number } {
-  return aspectRatio === "9:16" ? { width: 720, height: 1280 } : { width: 1280, height: 720 };
-}
+export { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
 
 /** Delay before retry number `attempt` (1 = after the first failure): doubling, at most a minute. */
 export function retryDelay(baseMs: number, attempt: number): number {
