@@ -9,11 +9,18 @@ import { updateSentence } from "../../core/domain/sentences.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
-import type { ProjectView, RunSummary } from "../../core/types.ts";
+import type { ExportView, ProjectView, RunSummary, WordSpans } from "../../core/types.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
+// Narration and export (issue 13).
+import ExportPanel from "../../islands/ExportPanel.tsx";
+import NarrationNotice from "../../islands/NarrationNotice.tsx";
+import SectionNarration from "../../islands/SectionNarration.tsx";
+import { listExports } from "../../core/exports/exports.ts";
+import { narrationWordSpans } from "../../core/engine/narration_words.ts";
+import { missingNarration } from "./narration_view.ts";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
 
@@ -25,6 +32,10 @@ export interface StoryboardData {
   lastEventId: number;
   /** The server's clock at render, ms. */
   serverNow: number;
+  /** The project's exports, newest first. */
+  exports?: ExportView[];
+  /** When each word of a sentence's narration is heard, by sentence id. */
+  words?: Map<number, WordSpans>;
 }
 
 /** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
@@ -49,14 +60,10 @@ export function StoryboardPage(props: StoryboardData) {
           failedScenes={notices.failedScenes}
         />
       </header>
+      <ExportPanel projectId={p.id} exports={props.exports ?? []} />
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
-          {notices.withoutAudio > 0 && (
-            <p class="notice" data-notice="audio">
-              {count(notices.withoutAudio, "scene has", "scenes have")}{" "}
-              no narration audio yet — generate section audio first for the best timing.
-            </p>
-          )}
+          {notices.withoutAudio > 0 && <NarrationNotice projectId={p.id} {...missingNarration(p)} />}
           {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice ids={notices.emptyVideoPrompts} />}
         </div>
       )}
@@ -64,8 +71,15 @@ export function StoryboardPage(props: StoryboardData) {
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
+          <SectionNarration
+            projectId={p.id}
+            sectionId={section.id}
+            ids={section.sentences.map((s) =>
+              s.id
+            )}
+          />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
-            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
+            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} words={props.words?.get(s.id)} />)}
           </div>
         </section>
       ))}
@@ -78,7 +92,8 @@ export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">,
   const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
   const project = await getProject(sql, projectId);
   const run = await currentRun(sql, projectId);
-  return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
+  const [exports, words] = await Promise.all([listExports(sql, projectId), narrationWordSpans(sql, projectId)]);
+  return { project, run, lastEventId, serverNow: Date.now(), exports, words } satisfies StoryboardData;
 }
 
 /** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */
