@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeTone, withTempDir } from "../media/fixtures/make_media.ts";
-import { runFfmpeg } from "../providers/ffmpeg.ts";
+import { makeSectionReading, makeTone, withTempDir } from "../media/fixtures/make_media.ts";
 import { MAX_UPLOAD_BYTES } from "../media/audio/upload.ts";
 import { mediaRoot } from "../media/store.ts";
 import { testApp } from "./helpers/app.ts";
@@ -121,21 +120,7 @@ Deno.test("upload: a recording of a whole section is split at its pauses into th
     await withTempDir(async (dir) => {
       const { projectId, sectionIds } = await makeSectionedProject(t.db.sql, 2, 3);
       // Three spoken stretches (1.2 s, 2.0 s, 0.8 s) with 0.6 s pauses between.
-      const raw = join(dir, "section.wav");
-      await runFfmpeg([
-        "-loglevel",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=frequency=300:sample_rate=44100:duration=5.8",
-        "-af",
-        "volume=enable='lt(t,0.3)+between(t,1.5,2.1)+between(t,4.1,4.7)+gt(t,5.5)':volume=0",
-        "-ac",
-        "1",
-        "-y",
-        `file:${raw}`,
-      ]);
+      const raw = await makeSectionReading(join(dir, "section.wav"));
       const res = await t.app.request(`/api/v1/sections/${sectionIds[1]}/audio`, {
         method: "PUT",
         headers: { "content-type": "audio/wav" },

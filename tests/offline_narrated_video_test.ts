@@ -6,7 +6,7 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { countVideoFrames, probeMedia } from "../media/probe.ts";
 import { mediaRoot } from "../media/store.ts";
-import { runFfmpeg } from "../providers/ffmpeg.ts";
+import { peakVolumeDb } from "../media/audio/upload.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
 import { startTestWorker, waitFor, waitForRunEnd } from "./helpers/worker.ts";
@@ -79,20 +79,7 @@ Deno.test("offline defaults: a pasted script becomes a narrated MP4 (flite voice
     assert.equal(await countVideoFrames(mp4), total);
     assert.ok(Math.abs(probed.durationMs! - (total * 1000) / 24) <= 1000 / 24);
     // The narration is heard.
-    const { stderr } = await runFfmpeg([
-      "-loglevel",
-      "info",
-      "-i",
-      `file:${mp4}`,
-      "-map",
-      "0:a:0",
-      "-af",
-      "volumedetect",
-      "-f",
-      "null",
-      "-",
-    ]);
-    const peak = Number(/max_volume: (-?[\d.]+) dB/.exec(stderr)![1]);
+    const peak = await peakVolumeDb(mp4);
     assert.ok(peak > -20, `narration peak ${peak} dB`);
     await assertInvariants(db.sql, { quiescent: true });
   } finally {
