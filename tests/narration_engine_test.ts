@@ -7,6 +7,9 @@ import { assertInvariants } from "./helpers/invariants.ts";
 import { audioStates, makeSectionedProject, recordedVoice } from "./helpers/narration.ts";
 import { removeDataDir, startTestWorker, testConfig, waitFor, waitForRunEnd } from "./helpers/worker.ts";
 import { createSimulatedProvider } from "../providers/simulated.ts";
+import { estimateSpeech } from "../providers/audio/speech_estimate.ts";
+import { startFakeSpeechServer } from "./fakes/openai_speech.ts";
+import { startFakeTranscriptionServer } from "./fakes/openai_transcribe.ts";
 
 const image = createSimulatedProvider({ imageMs: 0, videoMs: 0 });
 
@@ -206,6 +209,59 @@ Deno.test("cancel stops a section being read: every claimed sentence ends cancel
     await assertInvariants(db.sql, { quiescent: true });
   } finally {
     await worker.stop();
+    await db.drop();
+    await removeDataDir(config);
+  }
+});
+
+Deno.test("narration from an OpenAI-compatible speech server: with a transcription server a section is one request, cut at its sentences", async () => {
+  const db = await freshDatabase("narr_openai");
+  const tts = startFakeSpeechServer();
+  const stt = startFakeTranscriptionServer();
+  const config = await testConfig(db, { AUDIO_PROVIDER: "openai", TTS_API_URL: tts.url, STT_API_URL: stt.url });
+  // The voices come from the settings, as in production.
+  const worker = await startTestWorker(db, config, { image, video: image });
+  try {
+    const app = createApp({ sql: db.sql, config });
+    const { projectId } = await makeSectionedProject(db.sql, 1, 3);
+    const texts = (await audioStates(db.sql, projectId)).map((s) => s.text);
+    stt.words = estimateSpeech(texts.join(" ")).words;
+    assert.equal((await post(app, `/api/v1/projects/${projectId}/generate-audio`)).status, 202);
+    assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
+    assert.deepEqual(tts.calls.map((c) => c.body.input), [texts.join(" ")], "one request for the section");
+    assert.equal(stt.calls.length, 1);
+    const states = await audioStates(db.sql, projectId);
+    // Word slots are 400 ms after a 200 ms lead; each cut lies halfway through the 60 ms gap after a
+    // sentence's fifth word.
+    const total = estimateSpeech(texts.join(" ")).durationMs;
+    const cuts = [0, 200 + 5 * 400 - 30, 200 + 10 * 400 - 30, total];
+    for (const [i, s] of states.entries()) {
+      assert.deepEqual([s.status, s.provider], ["done", "openai"]);
+      assert.match(s.path!, /\.m4a$/);
+      const want = cuts[i + 1] - cuts[i];
+      assert.ok(Math.abs(s.duration_ms! - want) <= 30, `sentence ${i + 1}: ${s.duration_ms} ms, expected ${want}`);
+      assert.deepEqual(s.words!.map((w) => w.text), s.text.split(" "));
+    }
+
+    // Without a transcription server the same voice reads sentence by sentence.
+    await db.sql`update sentences set text = text || ' Again.' where project_id = ${projectId}`;
+    const sentences = await testConfig(db, { AUDIO_PROVIDER: "openai", TTS_API_URL: tts.url });
+    await worker.stop();
+    const second = await startTestWorker(db, sentences, { image, video: image });
+    try {
+      assert.equal((await post(app, `/api/v1/projects/${projectId}/generate-audio`)).status, 202);
+      assert.equal(await waitForRunEnd(db.sql, projectId), "completed");
+      assert.deepEqual(tts.calls.slice(1).map((c) => c.body.input), texts.map((t) => `${t} Again.`));
+      assert.equal(stt.calls.length, 1);
+      await removeDataDir(sentences);
+    } finally {
+      await second.stop();
+    }
+    await assertInvariants(db.sql, { quiescent: true });
+  } finally {
+    await worker.stop();
+    await tts.close();
+    await stt.close();
     await db.drop();
     await removeDataDir(config);
   }
