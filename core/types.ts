@@ -43,6 +43,8 @@ export interface PartView {
   phase: PartPhase | null;
   /** When an automatic retry is due (phase `retrying`). */
   retryAt: string | null;
+  /** Length of the current take in ms (for narration: how long its scene lasts in the export), or null. */
+  durationMs: number | null;
   /** The current take (the one shown), or null. */
   take: TakeView | null;
   /** Takes kept for this part (the creator may pick an earlier one). */

@@ -57,7 +57,8 @@ Deno.test("narration with a voice that reads sections: one request per section, 
     // The API shows it; the file is served.
     const sentence = await (await app.request(`/api/v1/sentences/${sentenceIds[1][2]}`)).json();
     assert.equal(sentence.audio.status, "done");
-    assert.ok(sentence.audio.take.durationMs > 2000);
+    assert.ok(sentence.audio.durationMs > 2000);
+    assert.equal(sentence.audio.durationMs, sentence.audio.take.durationMs);
     const served = await app.request(sentence.audio.url);
     assert.equal(served.status, 200);
     assert.equal(served.headers.get("content-type"), "audio/mp4");

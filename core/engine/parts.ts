@@ -63,6 +63,7 @@ export function toPartView(row: PartStateRow): PartView {
     updatedAt: row.updated_at.toISOString(),
     phase: row.phase,
     retryAt: row.retry_at?.toISOString() ?? null,
+    durationMs: row.take_id === null ? null : row.duration_ms,
     take: row.take_id === null || url === null ? null : {
       id: Number(row.take_id),
       url,
