@@ -15,6 +15,7 @@ import type { AppDeps } from "../deps.ts";
 import { allowOnly, idParam, readOptionalJson } from "../http.ts";
 import { createExportBody } from "./schemas.ts";
 
+/** The export routes, mounted at /api/v1. */
 export function exportsApi({ sql, config }: AppDeps) {
   const api = new Hono();
   api.post("/projects/:id/exports", async (c) => {

@@ -27,6 +27,7 @@ import { recordingStream } from "../upload_body.ts";
 /** Paths whose bodies are recordings (exempt from the app's JSON body limit: they stream). */
 export const RECORDING_PATH = /^\/api\/v1\/(sentences|sections)\/[^/]+\/audio$/;
 
+/** The upload routes, mounted at /api/v1. */
 export function narrationUploadsApi({ sql, config }: AppDeps) {
   const api = new Hono();
   const transcriber = createTranscriberFromSettings(config.audio);

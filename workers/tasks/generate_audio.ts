@@ -6,6 +6,7 @@ import type { Task } from "graphile-worker";
 import { narrationMaker } from "./narration_maker.ts";
 import { runPartJob, type TaskContext } from "./part_task.ts";
 
+/** The `generate_audio` task: one narration job (a sentence, or a section read whole). */
 export function generateAudioTask(ctx: TaskContext): Task {
   return (payload, helpers) => runPartJob(ctx, narrationMaker, payload, helpers);
 }

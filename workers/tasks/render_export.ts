@@ -29,6 +29,7 @@ import type { TaskContext } from "./part_task.ts";
 /** How often a render's progress is stored and sent, at most. */
 export const EXPORT_PROGRESS_EVERY_MS = 1000;
 
+/** The `render_export` task: renders one export (see the module documentation). */
 export function renderExportTask(ctx: TaskContext): Task {
   return async (payload, helpers) => {
     const exportId = (payload as { exportId?: unknown } | null)?.exportId;
