@@ -2,7 +2,7 @@
  * Builds the Hono app from its dependencies. No globals: tests build an app on their own database
  * and call `app.request()` in process; main.ts serves the same app with Deno.serve.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppDeps } from "./routes/deps.ts";
 import { join } from "node:path";
 import { loadKeys } from "./core/security/keys.ts";
@@ -28,6 +28,8 @@ import { providersFromConfig } from "./providers/from_config.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
 import { statusApi } from "./routes/api/status.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
+import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uploads.ts";
+import { exportsApi } from "./routes/api/exports.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
@@ -59,10 +61,14 @@ export function createApp(given: AppDeps): Hono {
   app.use(pageContext());
   app.use(sameOrigin({ publicOrigin: config.publicOrigin, trustedOrigins: config.trustedOrigins }));
   app.use(accessControl({ token, sessions, failures }));
-  app.use(bodyTimeout({ timeoutMs: config.bodyTimeoutMs, maxBytes: MAX_BODY_BYTES }));
+  // Recordings (narration uploads) are streamed to disk by their route, under its own size limit
+  // and checks (routes/api/narration_uploads.ts): neither buffered here nor held to JSON.
+  const exceptRecordings = (middleware: MiddlewareHandler): MiddlewareHandler => (c, next) =>
+    RECORDING_PATH.test(c.req.path) ? next() : middleware(c, next);
+  app.use(exceptRecordings(bodyTimeout({ timeoutMs: config.bodyTimeoutMs, maxBytes: MAX_BODY_BYTES })));
   app.use(formBody());
   app.use(csrfProtection({ key: keys.csrf, secureCookies }));
-  app.use("/api/*", jsonOnly());
+  app.use("/api/*", exceptRecordings(jsonOnly()));
   app.use(runActionLimit({ perMinute: config.runActionsPerMinute }));
   app.use(
     "/api/v1/projects/:id/events",
@@ -75,6 +81,8 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
   app.route("/api/v1/status", statusApi(deps));
+  app.route("/api/v1", narrationUploadsApi(deps));
+  app.route("/api/v1", exportsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());

@@ -8,6 +8,8 @@ import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
 import { redactUrl } from "./core/db/redact_url.ts";
 import { isLoopbackHost, parseHostList, parseOriginList, parsePublicUrl } from "./core/security/addresses.ts";
+// Narration settings (AUDIO_PROVIDER, TTS_*, STT_*) are parsed by their own module.
+import { type AudioSettings, AudioSettingsError, loadAudioSettings } from "./providers/audio/settings.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
 
@@ -112,6 +114,8 @@ export interface Config {
   sseMaxStreamsPerClient: number;
   /** Generate, cancel and retry requests per project and minute (in-memory, per process). */
   runActionsPerMinute: number;
+  /** Narration: the voice (AUDIO_PROVIDER, TTS_*) and the optional transcription server (STT_*). */
+  audio: AudioSettings;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -179,6 +183,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       );
     }
   };
+  // Narration settings: a bad one stops start-up like any other, with its own sentence.
+  let audio: AudioSettings;
+  try {
+    audio = loadAudioSettings(env);
+  } catch (error) {
+    throw error instanceof AudioSettingsError ? new ConfigError(error.message) : error;
+  }
   return {
     accessToken,
     allowOpenAccess,
@@ -213,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sceneOrder: e.SCENE_ORDER,
     takesKept: e.TAKES_KEPT,
     comfyui,
+    audio,
   };
 }
 

@@ -9,6 +9,7 @@ Deno.test("defaults", () => {
   assert.equal(c.imageProvider, "draft");
   assert.equal(c.videoProvider, "draft");
   assert.equal(c.maxAttempts, 3);
+  assert.deepEqual(c.audio, { provider: "flite", tts: undefined, stt: undefined, simulatedAudioMs: 1000 });
 });
 
 Deno.test("values from the environment; empty means unset", () => {
@@ -101,4 +102,24 @@ Deno.test("network settings: public URL, allowed hosts, trusted origins, limits"
   assert.throws(() => loadConfig({ PUBLIC_URL: "https://x.example/sub" }), /PUBLIC_URL=.*without a path/);
   assert.throws(() => loadConfig({ TRUSTED_ORIGINS: "x" }), /TRUSTED_ORIGINS/);
   assert.throws(() => loadConfig({ ALLOW_OPEN_ACCESS: "yes" }), /ALLOW_OPEN_ACCESS.*1 or 0/);
+});
+
+Deno.test("narration settings: read with the rest, a bad one named in one sentence", () => {
+  const c = loadConfig({ AUDIO_PROVIDER: "openai", TTS_API_URL: "http://127.0.0.1:8880/v1", TTS_VOICE: "af_heart" });
+  assert.deepEqual(c.audio.tts, {
+    url: "http://127.0.0.1:8880/v1",
+    model: "tts-1",
+    voice: "af_heart",
+    apiKey: undefined,
+  });
+  assert.throws(
+    () => loadConfig({ AUDIO_PROVIDER: "espeak" }),
+    (e: Error) =>
+      e instanceof ConfigError && /^The environment variable AUDIO_PROVIDER="espeak" is not valid/.test(e.message),
+  );
+  assert.throws(
+    () => loadConfig({ AUDIO_PROVIDER: "openai" }),
+    (e: Error) => e instanceof ConfigError && /TTS_API_URL/.test(e.message),
+  );
+  assert.throws(() => loadConfig({ STT_API_URL: "ftp://x" }), /STT_API_URL/);
 });

@@ -77,7 +77,7 @@ if (runWeb) {
 if (runWorker) {
   worker = await startWorker({ sql, databaseUrl: database.url, config, providers, log });
   log(
-    `Worker ${worker.poolId} is taking image and video jobs (images: ${config.imageProvider}, videos: ${config.videoProvider}).`,
+    `Worker ${worker.poolId} is taking image, video, narration and export jobs (images: ${config.imageProvider}, videos: ${config.videoProvider}, narration: ${config.audio.provider}).`,
   );
 }
 

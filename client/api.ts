@@ -44,8 +44,8 @@ export function runFrom(data: unknown): RunSummary | null {
 }
 
 /**
- * POSTs to `/api/v1<path>` (with `body` as JSON, if given) and returns the parsed answer (null for
- * an empty body).
+ * POSTs to `/api/v1<path>` (with `body` as JSON, or as it is for a file) and returns the parsed
+ * answer (null for an empty body).
  * Throws {@link ApiCallError}: "Could not reach the server…" when the request did not get through,
  * else the server's `{error}` sentence, else "The server answered 502."
  *
@@ -55,10 +55,11 @@ export function runFrom(data: unknown): RunSummary | null {
 export async function postJson(fetchImpl: typeof fetch, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
+    const file = body instanceof Blob; // a recording, sent as it is
     res = await fetchImpl(`/api/v1${path}`, {
       method: "POST",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || file ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiCallError("Could not reach the server. Check that Scene Studio is running and try again.", 0);

@@ -6,7 +6,7 @@
  * failed parts, in scene order (the failure details and the toolbar's "N failed" read them).
  */
 import { computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
-import type { PartName, PartView, ScenesUpdate, SceneUpdate } from "../core/types.ts";
+import type { PartName, PartView, ScenesUpdate, SceneUpdate, WordSpans } from "../core/types.ts";
 
 /** What a card shows of a part (a {@link PartView} without the take's details). */
 export type Shown = Pick<
@@ -54,6 +54,8 @@ export interface SceneSignals {
   audio: Signal<Shown>;
   /** The video prompt once the engine has written it (null until then). */
   videoPrompt: Signal<string | null>;
+  /** Word timings of narration made since the render (undefined until then; null: none). */
+  words: Signal<WordSpans | null | undefined>;
 }
 
 /** A failed scene part, as the failure details list it. */
@@ -130,6 +132,7 @@ export function createScenesModel(): ScenesModel {
         video: signal(seed?.video ?? IDLE),
         audio: signal(seed?.audio ?? IDLE),
         videoPrompt: signal(null),
+        words: signal(undefined),
       };
       scenes.set(sentenceId, found);
       changed();
@@ -157,6 +160,7 @@ export function createScenesModel(): ScenesModel {
       known.add(update.sentenceId);
       target[update.part].value = { ...IDLE, ...shown(update) };
       if (update.videoPrompt) target.videoPrompt.value = update.videoPrompt;
+      if (update.part === "audio" && update.status === "done") target.words.value = update.words ?? null;
     },
     applyBulk(update) {
       if (!Array.isArray(update?.sentenceIds) || !PARTS.includes(update.part)) return;

@@ -11,6 +11,7 @@ const update = (over: Partial<SceneUpdate>): SceneUpdate => ({
   ...IDLE,
   status: "queued",
   updatedAt: "2025-01-01T00:00:00.000Z",
+  durationMs: null,
   take: null,
   ...over,
 });

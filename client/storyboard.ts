@@ -3,9 +3,10 @@
  * fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
  */
 import { batch, type ReadonlySignal } from "@preact/signals";
-import type { ScenesUpdate, SceneUpdate } from "../core/types.ts";
+import type { ExportView, ScenesUpdate, SceneUpdate } from "../core/types.ts";
 import { createApi, runFrom } from "./api.ts";
 import { createDialogModel, type DialogModel } from "./dialog_model.ts";
+import { createExportsModel, type ExportsModel } from "./exports_model.ts";
 import { createRunModel, type RunInit, type RunModel } from "./run_model.ts";
 import { createScenesModel, type ScenesModel } from "./scenes_model.ts";
 import { type Connection, createEventStream, type EventStreamOptions, type StreamEvent } from "./stream.ts";
@@ -21,6 +22,8 @@ export interface Storyboard {
   readonly run: RunModel;
   readonly scenes: ScenesModel;
   readonly dialog: DialogModel;
+  /** The project's exports (the export panel). */
+  readonly exports: ExportsModel;
   readonly connection: ReadonlySignal<Connection>;
   /** Takes the page's state (once; later calls are ignored). */
   init(init: StoryboardInit): void;
@@ -44,6 +47,7 @@ export interface StoryboardDeps extends Pick<EventStreamOptions, "EventSource" |
 export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
   const run = createRunModel(createApi(deps.fetch));
   const scenes = createScenesModel();
+  const exports = createExportsModel();
   let projectId = 0;
   let renderedUpTo = 0;
 
@@ -60,6 +64,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
       if (update?.status === "queued") update.sentenceIds.forEach((id) => run.sceneQueued(id));
       return;
     }
+    if (event.type === "export.updated") return exports.apply(event.data as ExportView);
     if (event.type === "sentence.updated" || event.type === "project.updated") return;
     const summary = runFrom(event.data);
     if (summary) run.apply(summary, event.id);
@@ -75,6 +80,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
     run,
     scenes,
     dialog: createDialogModel(),
+    exports,
     connection: stream.connection,
     init(init) {
       if (projectId) return;

@@ -32,6 +32,7 @@ const EVENT_TYPES: readonly EventType[] = [
   "run.progress",
   "run.completed",
   "run.cancelled",
+  "export.updated",
 ];
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 15_000;

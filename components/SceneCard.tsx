@@ -1,7 +1,8 @@
 import { LIMITS } from "../core/domain/limits.ts";
-import type { SentenceView } from "../core/types.ts";
+import type { SentenceView, WordSpans } from "../core/types.ts";
 import { CsrfField } from "./CsrfField.tsx";
 import SceneMedia from "../islands/SceneMedia.tsx";
+import NarrationPlayer from "../islands/NarrationPlayer.tsx";
 import VideoPromptNote from "../islands/VideoPromptNote.tsx";
 import { sceneLabel } from "./status_labels.ts";
 import { compact, shown } from "../client/scenes_model.ts";
@@ -12,7 +13,7 @@ import { compact, shown } from "../client/scenes_model.ts";
  * (SceneMedia) that follows the live stream; its props are kept small because a storyboard may have
  * 500+ cards.
  */
-export function SceneCard(props: { sentence: SentenceView }) {
+export function SceneCard(props: { sentence: SentenceView; words?: WordSpans }) {
   const s = props.sentence;
   return (
     <article class="scene-card" id={`sentence-${s.id}`} data-sentence-id={s.id}>
@@ -22,7 +23,8 @@ export function SceneCard(props: { sentence: SentenceView }) {
           {s.audio.status === "done" ? "Audio ready" : "No audio yet"}
         </span>
       </header>
-      <p class="narration">{s.text}</p>
+      {/* The sentence with its narration player (issue 13). */}
+      <NarrationPlayer id={s.id} text={s.text} audio={compact(shown(s.audio))} w={props.words} />
       <SceneMedia
         id={s.id}
         n={s.number}

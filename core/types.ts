@@ -43,6 +43,8 @@ export interface PartView {
   phase: PartPhase | null;
   /** When an automatic retry is due (phase `retrying`). */
   retryAt: string | null;
+  /** Length of the current take in ms (for narration: how long its scene lasts in the export), or null. */
+  durationMs: number | null;
   /** The current take (the one shown), or null. */
   take: TakeView | null;
   /** Takes kept for this part (the creator may pick an earlier one). */
@@ -133,7 +135,8 @@ export type EventType =
   | "run.completed"
   | "run.cancelled"
   | "sentence.updated"
-  | "project.updated";
+  | "project.updated"
+  | "export.updated";
 
 /** Data of a `scene.updated` event: the whole new state of one part. */
 export interface SceneUpdate extends PartView {
@@ -143,6 +146,37 @@ export interface SceneUpdate extends PartView {
   videoPrompt?: string;
   /** Present on progress reports of a running part: the provider's fraction done, 0..1. */
   progress?: number;
+  /** Narration just made: when each written word is heard (see {@link WordSpans}). */
+  words?: WordSpans;
+}
+
+/**
+ * When each written word of a sentence is heard in its narration, flat and compact for pages and
+ * events: `[start, end, startMs, endMs]` per word, `start`/`end` being character offsets in the
+ * sentence text.
+ */
+export type WordSpans = number[];
+
+/** Status of an export. */
+export type ExportStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+
+/** An export of a project to one MP4 (GET /api/v1/exports/:id, and `export.updated` events). */
+export interface ExportView {
+  id: number;
+  projectId: number;
+  status: ExportStatus;
+  /** Fraction rendered, 0..1. */
+  progress: number;
+  options: { captions: { burnIn: boolean }; placeholders: boolean };
+  /** Downloads under /media/, once done. */
+  files: { mp4: string; srt: string | null; vtt: string | null } | null;
+  error: string | null;
+  sceneCount: number | null;
+  durationMs: number | null;
+  /** How long the render took. */
+  elapsedMs: number | null;
+  createdAt: string;
+  finishedAt: string | null;
 }
 
 /**

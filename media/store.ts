@@ -73,3 +73,16 @@ export async function removeMediaFolder(dataDir: string, relative: string): Prom
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
 }
+
+/**
+ * Reserves the file of a project's export (`projects/<id>/exports/export-<exportId>-<stamp>.mp4`);
+ * its captions go beside it under the same name (.srt, .vtt), and all go with the project.
+ */
+export async function newExportFile(dataDir: string, projectId: number, exportId: number): Promise<MediaFile> {
+  const folder = ["projects", String(projectId), "exports"];
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const name = `export-${exportId}-${stamp}.mp4`;
+  const dir = join(mediaRoot(dataDir), ...folder);
+  await Deno.mkdir(dir, { recursive: true });
+  return { relative: [...folder, name].join("/"), absolute: join(dir, name) };
+}

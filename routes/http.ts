@@ -107,7 +107,7 @@ export function errorToJson(err: unknown): { status: ContentfulStatusCode; body:
     };
   }
   if (err instanceof NotFoundError) return { status: 404, body: { error: err.message } };
-  if (err instanceof ConflictError) return { status: 409, body: { error: err.message } };
+  if (err instanceof ConflictError) return { status: 409, body: { ...err.details, error: err.message } };
   if (err instanceof UnavailableError) return { status: 503, body: { error: err.message } };
   if (err instanceof InvalidInputError) {
     return { status: 400, body: { error: err.message, issues: [{ path: err.field, message: err.message }] } };

@@ -4,7 +4,8 @@
  * ranges, which browsers use to seek and loop videos. Paths that try to leave the media folder
  * are refused, and so is any file whose real path (symbolic links resolved) is outside it: a link
  * inside the folder pointing elsewhere serves nothing. Cache-Control is `private`, as with access
- * control on a shared cache must not keep them.
+ * control on a shared cache must not keep them. `?download` asks for an attachment (the
+ * export's download links).
  */
 import type { Context } from "hono";
 import { resolve, sep } from "node:path";
@@ -45,6 +46,10 @@ export function serveMedia(mediaDir: string) {
       "Cache-Control": "private, max-age=31536000, immutable",
       "X-Content-Type-Options": "nosniff",
     });
+    // `?download`: save it (an export's MP4 and captions) rather than show it.
+    if (c.req.query("download") !== undefined) {
+      headers.set("Content-Disposition", `attachment; filename="${path.slice(path.lastIndexOf(sep) + 1)}"`);
+    }
     const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");
     if (range && (range[1] || range[2])) {
       let start = range[1] ? Number(range[1]) : size - Number(range[2]);

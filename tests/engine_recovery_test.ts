@@ -30,7 +30,16 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     await assert.rejects(assertInvariants(db.sql), /image of sentence .* without a job/);
 
     const report = await reconcile(db.sql, settings);
-    assert.deepEqual(report, { requeued: 1, failed: 1, cancelled: 0, released: 1, deletedJobs: 2, completedRuns: 0 });
+    assert.deepEqual(report, {
+      requeued: 1,
+      failed: 1,
+      cancelled: 0,
+      released: 1,
+      deletedJobs: 2,
+      completedRuns: 0,
+      exportsRequeued: 0,
+      exportsFailed: 0,
+    });
     const rows = await db
       .sql`select id, image_status, image_error from scene_states where project_id = ${projectId} order by id`;
     assert.equal(rows[0].image_status, "queued");
@@ -41,7 +50,16 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     await assertInvariants(db.sql);
     assert.deepEqual(
       await reconcile(db.sql, settings),
-      { requeued: 0, failed: 0, cancelled: 0, released: 0, deletedJobs: 0, completedRuns: 0 },
+      {
+        requeued: 0,
+        failed: 0,
+        cancelled: 0,
+        released: 0,
+        deletedJobs: 0,
+        completedRuns: 0,
+        exportsRequeued: 0,
+        exportsFailed: 0,
+      },
       "a second pass finds nothing",
     );
 

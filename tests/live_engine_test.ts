@@ -109,7 +109,11 @@ test("two web processes and a separate worker process: both web processes' clien
   const webA = await startWeb(db);
   const webB = await startWeb(db);
   try {
-    await waitFor("the worker process to start", () => /is taking image and video jobs/.test(worker.output()), 30_000);
+    await waitFor(
+      "the worker process to start",
+      () => /is taking image, video, narration and export jobs/.test(worker.output()),
+      30_000,
+    );
     const { projectId, sentenceIds } = await makeProject(db.sql, 5);
     const clients = [
       await SseClient.connect(webA.eventsUrl(projectId)),

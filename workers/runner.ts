@@ -1,9 +1,10 @@
 /**
  * The worker: graphile-worker `run()` with our task list, plus what graphile-worker leaves to us.
  *
- * - One image and one video at a time across all processes: jobs live in the named queues `images`
- *   and `videos` (a named queue runs one job at a time); concurrency ≥ 2 lets a process run one of
- *   each. localQueue stays off (it broke named-queue serialisation in 0.17).
+ * - One image, one video, one narration and one export at a time across all processes: jobs live in
+ *   the named queues `images`, `videos`, `audio` and `exports` (a named queue runs one job at a
+ *   time); concurrency ≥ 2 lets a process run an image and a video together. localQueue stays off
+ *   (it broke named-queue serialisation in 0.17).
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
  *   named queue unlocks with work waiting, so the next job starts at once instead of after the poll
  *   interval; a retry that waits a backoff gets a local timer that sends the same wake-up.
@@ -19,12 +20,14 @@ import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
 import { type Config, generationServers } from "../config.ts";
 import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts";
 import type { Sql } from "../core/db/client.ts";
-import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
+import { CANCEL_CHANNEL, exportJobKey, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { providersFromConfig } from "../providers/from_config.ts";
 import type { MediaProvider } from "../providers/types.ts";
+import { createAudioProvider, createTranscriberFromSettings } from "../providers/audio/registry.ts";
+import type { AudioProvider } from "../providers/audio/types.ts";
 import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
-import { RunningJobs } from "./running_jobs.ts";
+import { ExportCancelled, RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";
 import { runSweepMedia, sweepMediaCrontab } from "./tasks/sweep_media.ts";
@@ -35,7 +38,7 @@ export interface WorkerOptions {
   databaseUrl: string;
   config: Config;
   /** The providers to generate with (the process's shared ones, or a test's); default: from the config. */
-  providers?: { image: MediaProvider; video: MediaProvider };
+  providers?: { image: MediaProvider; video: MediaProvider; audio?: AudioProvider };
   log?: (line: string) => void;
 }
 
@@ -55,7 +58,11 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   const { sql, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const owned = options.providers ? null : providersFromConfig(config);
-  const providers = options.providers ?? owned!;
+  const providers = {
+    image: options.providers?.image ?? owned!.image,
+    video: options.providers?.video ?? owned!.video,
+    audio: options.providers?.audio ?? createAudioProvider(config.audio),
+  };
   const settings = { maxAttempts: config.maxAttempts };
   const servers = generationServers(config);
   const imagesFirst = resolveImagesFirst(config.sceneOrder, servers.image, servers.video);
@@ -70,6 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
     providers,
+    transcriber: createTranscriberFromSettings(config.audio),
     jobs,
     wakeAfter(ms) {
       if (stopping) return;
@@ -85,14 +93,22 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   // Cancels reach this process as NOTIFY; after a (re)connect, catch up on runs cancelled meanwhile.
   const catchUpCancels = async () => {
     const runIds = jobs.runIds();
-    if (runIds.length === 0) return;
-    const ended = await sql<{ id: number }[]>`
-      select id from scene_runs where id = any(${runIds}::int[]) and status <> 'active'`;
-    for (const run of ended) jobs.abortRun(run.id);
+    if (runIds.length) {
+      const ended = await sql<{ id: number }[]>`
+        select id from scene_runs where id = any(${runIds}::int[]) and status <> 'active'`;
+      for (const run of ended) jobs.abortRun(run.id);
+    }
+    const exportIds = jobs.keys().flatMap((k) => /^export:(\d+)$/.exec(k) ? [Number(k.slice(7))] : []);
+    if (exportIds.length) {
+      const stopped = await sql<{ id: number }[]>`
+        select id from exports where id = any(${exportIds}::int[]) and status = 'cancelled'`;
+      for (const e of stopped) jobs.abortKey(exportJobKey(e.id), new ExportCancelled());
+    }
   };
   const listener = await sql.listen(CANCEL_CHANNEL, (payload) => {
     const cancel = parseCancel(payload);
     if (cancel && "runId" in cancel) jobs.abortRun(cancel.runId);
+    else if (cancel && "exportId" in cancel) jobs.abortKey(exportJobKey(cancel.exportId), new ExportCancelled());
     else if (cancel) jobs.abortKey(jobKey(cancel.part, cancel.sentenceId));
   }, () => {
     catchUpCancels().catch((e) => log(`Could not check for cancelled runs: ${e.message}`));
@@ -222,6 +238,8 @@ function logReport(log: (line: string) => void, when: string, r: ReconcileReport
     r.cancelled && `${r.cancelled} part(s) cancelled`,
     r.deletedJobs && `${r.deletedJobs} leftover job(s) deleted`,
     r.completedRuns && `${r.completedRuns} finished run(s) closed`,
+    r.exportsRequeued && `${r.exportsRequeued} export(s) queued again`,
+    r.exportsFailed && `${r.exportsFailed} export(s) failed`,
   ].filter(Boolean);
   if (parts.length) log(`${when} reconciliation: ${parts.join(", ")}.`);
 }

@@ -20,6 +20,14 @@ export class SceneDeleted extends Error {
   }
 }
 
+/** Why a job's signal was aborted: the creator cancelled the export it renders. */
+export class ExportCancelled extends Error {
+  constructor() {
+    super("The export was cancelled.");
+    this.name = "AbortError";
+  }
+}
+
 /** Why a job's signal was aborted: this worker is shutting down. */
 export class WorkerShutdown extends Error {
   constructor() {
@@ -45,12 +53,12 @@ export class RunningJobs {
     return controller;
   }
 
-  /** Aborts the job making the part with this key (its scene was deleted); returns how many. */
-  abortKey(key: string): number {
+  /** Aborts the job with this key (its scene was deleted, or its export cancelled); returns how many. */
+  abortKey(key: string, reason: Error = new SceneDeleted()): number {
     let n = 0;
     for (const entry of this.#jobs.values()) {
       if (entry.key === key && !entry.controller.signal.aborted) {
-        entry.controller.abort(new SceneDeleted());
+        entry.controller.abort(reason);
         n++;
       }
     }
@@ -83,6 +91,11 @@ export class RunningJobs {
       }
     }
     return n;
+  }
+
+  /** Job keys of the running jobs. */
+  keys(): string[] {
+    return [...this.#jobs.values()].map((e) => e.key);
   }
 
   /** Run ids of the running jobs. */

@@ -11,9 +11,12 @@ export class NotFoundError extends Error {
   }
 }
 
-/** The request is valid but conflicts with the current state (409). */
+/**
+ * The request is valid but conflicts with the current state (409). `details` go into the answer
+ * beside the message (e.g. the scenes an export cannot show).
+ */
 export class ConflictError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly details?: Record<string, unknown>) {
     super(message);
     this.name = "ConflictError";
   }

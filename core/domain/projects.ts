@@ -6,6 +6,7 @@
 import type { Sql, Tx } from "../db/client.ts";
 import { lockProject, type PartStateRow, toPartView } from "../engine/parts.ts";
 import { cancelRun, withdrawScenes } from "../engine/runs.ts";
+import { withdrawExports } from "../exports/exports.ts";
 import { appendEvents } from "../live/events.ts";
 import { InvalidInputError, NotFoundError } from "./errors.ts";
 import { LIMITS } from "./limits.ts";
@@ -250,8 +251,8 @@ export async function updateProject(sql: Sql, projectId: number, changes: Projec
 }
 
 /**
- * Deletes a project: its active run is cancelled (running jobs are told to stop), then every row
- * of it goes. Returns the media folder to remove (relative to the media root) once committed.
+ * Deletes a project: its active run is cancelled and its exports in flight stopped (running jobs
+ * are told to stop), then every row of it goes. Returns the media folder to remove (relative to the media root) once committed.
  */
 export async function deleteProject(sql: Sql, projectId: number): Promise<{ mediaFolder: string }> {
   await cancelRun(sql, projectId); // NotFoundError for an unknown project
@@ -259,6 +260,7 @@ export async function deleteProject(sql: Sql, projectId: number): Promise<{ medi
     if (!(await lockProject(tx, projectId))) throw new NotFoundError(`There is no project with id ${projectId}.`);
     const ids = await tx<{ id: number }[]>`select id from sentences where project_id = ${projectId}`;
     await withdrawScenes(tx, ids.map((r) => r.id));
+    await withdrawExports(tx, projectId);
     await tx`delete from projects where id = ${projectId}`;
   });
   return { mediaFolder: `projects/${projectId}` };

@@ -28,15 +28,33 @@ export const PART_QUEUES = { image: "images", video: "videos", audio: "audio" } 
   string
 >;
 
+/** Task identifier of an export's render (one MP4 of a whole project). */
+export const EXPORT_TASK = "render_export";
+/** Named queue of exports: one render at a time across all workers. */
+export const EXPORT_QUEUE = "exports";
+
+/**
+ * The job key of an export's render.
+ * @example exportJobKey(3) // "export:3"
+ */
+export function exportJobKey(exportId: number): string {
+  return `export:${exportId}`;
+}
+
 /**
  * NOTIFY channel that stops running jobs: the payload is a run id (every worker aborts its running
- * jobs of that run) or `part:<kind>:<sentenceId>` (the job of that part, whose scene was deleted).
+ * jobs of that run), `part:<kind>:<sentenceId>` (the job of that part, whose scene was deleted) or
+ * `export:<id>` (that export's render, cancelled).
  */
 export const CANCEL_CHANNEL = "studio_cancel_run";
 
 /** What a {@link CANCEL_CHANNEL} payload asks to stop; null for a payload that is not one. */
-export function parseCancel(payload: string): { runId: number } | { part: PartName; sentenceId: number } | null {
+export function parseCancel(
+  payload: string,
+): { runId: number } | { part: PartName; sentenceId: number } | { exportId: number } | null {
   if (/^[1-9]\d{0,9}$/.test(payload)) return { runId: Number(payload) };
+  const exported = /^export:([1-9]\d{0,9})$/.exec(payload);
+  if (exported) return { exportId: Number(exported[1]) };
   return payload.startsWith("part:") ? parseJobKey(payload.slice(5)) : null;
 }
 
@@ -61,6 +79,14 @@ export function parseJobKey(key: string | null): { part: PartName; sentenceId: n
 /** SQL: the job key of the scene_parts row aliased `p` (the same format as {@link jobKey}). */
 export function jobKeyOf(sql: Sql | Tx, alias = "p") {
   return sql`(${sql(alias)}.kind || ':' || ${sql(alias)}.sentence_id)`;
+}
+
+/**
+ * SQL: the key of the job that makes the scene_parts row aliased `p` — its own job, or the section
+ * job that claimed it (`made_by_job`, see migrations/005_narration_export.sql).
+ */
+export function liveJobKeyOf(sql: Sql | Tx, alias = "p") {
+  return sql`coalesce(${sql(alias)}.made_by_job, ${jobKeyOf(sql, alias)})`;
 }
 
 /** Payload of every generation task. */

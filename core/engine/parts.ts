@@ -63,6 +63,7 @@ export function toPartView(row: PartStateRow): PartView {
     updatedAt: row.updated_at.toISOString(),
     phase: row.phase,
     retryAt: row.retry_at?.toISOString() ?? null,
+    durationMs: row.take_id === null ? null : row.duration_ms,
     take: row.take_id === null || url === null ? null : {
       id: Number(row.take_id),
       url,
@@ -94,12 +95,17 @@ export interface PartChanges {
   phase?: PartPhase | null;
   retryAt?: Date | null;
   chain?: boolean;
+  /**
+   * The job that makes the part when it is not its own (a section's narration job); null: its own.
+   * Leaving a queued/running state always clears it.
+   */
+  madeBy?: string | null;
 }
 
 /**
  * Applies `changes` to one kind of part of many sentences with one statement, inside the caller's
  * transaction (which holds the project lock). Leaving a queued/running state clears the phase and
- * retry time unless the change sets them.
+ * retry time unless the change sets them, and always clears `made_by_job`.
  */
 export async function updateParts(tx: Tx, kind: PartName, sentenceIds: number[], changes: PartChanges): Promise<void> {
   if (sentenceIds.length === 0) return;
@@ -114,6 +120,7 @@ export async function updateParts(tx: Tx, kind: PartName, sentenceIds: number[],
       phase = ${changes.phase !== undefined ? changes.phase : live ? tx`phase` : null},
       retry_at = ${changes.retryAt !== undefined ? changes.retryAt : live ? tx`retry_at` : null},
       chain = coalesce(${changes.chain ?? null}::boolean, chain),
+      made_by_job = ${!live ? null : changes.madeBy !== undefined ? changes.madeBy : tx`made_by_job`},
       updated_at = now()
     where kind = ${kind} and sentence_id = any(${sentenceIds}::int[])`;
 }

@@ -5,7 +5,12 @@
  * queued again (or ends cancelled/failed when its run is over), a part whose job died on its last
  * attempt fails with a message, a part shown `running` whose job is no longer locked goes back to
  * `queued`, jobs nobody needs are deleted, a run whose images are through gets its held videos
- * released, and an active run with nothing left in flight is completed.
+ * released, and an active run with nothing left in flight is completed. Exports get the same care
+ * (../exports/recovery.ts).
+ *
+ * A part's job is its own (`<kind>:<sentenceId>`) or, for a sentence whose narration a section job
+ * makes, that job (`made_by_job`, see ./section_claim.ts): a section job's death fails, releases or
+ * re-queues every sentence it claimed, each like a part of its own.
  *
  * Every change takes the project lock and re-checks under it, so concurrent reconcilers (several
  * workers) and the engine's own transactions never undo each other.
@@ -13,9 +18,10 @@
 import type { Sql, Tx } from "../db/client.ts";
 import type { PendingEvent } from "../live/events.ts";
 import type { PartName, PartStatus, RunStatus } from "../types.ts";
-import { enqueuePartJobs, jobKey, jobKeyOf, parseJobKey, PART_TASKS } from "./jobs.ts";
+import { enqueuePartJobs, jobKeyOf, liveJobKeyOf, parseJobKey, PART_TASKS } from "./jobs.ts";
 import { lockProject, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
+import { reconcileExports } from "../exports/recovery.ts";
 
 /** What {@link reconcile} changed. */
 export interface ReconcileReport {
@@ -26,6 +32,9 @@ export interface ReconcileReport {
   released: number;
   deletedJobs: number;
   completedRuns: number;
+  /** Exports queued again, and failed, because their render job was gone or dead (core/exports/recovery.ts). */
+  exportsRequeued: number;
+  exportsFailed: number;
 }
 
 interface Problem {
@@ -37,6 +46,8 @@ interface Problem {
   attempts: number;
   run_status: RunStatus | null;
   job_id: string | null;
+  /** The key of the job that makes the part: its own, or a section job's (made_by_job). */
+  job_key: string;
   locked: boolean | null;
   job_attempts: number | null;
   max_attempts: number | null;
@@ -52,6 +63,8 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
     released: 0,
     deletedJobs: 0,
     completedRuns: 0,
+    exportsRequeued: 0,
+    exportsFailed: 0,
   };
 
   // 1. Scene parts in flight without a healthy job.
@@ -65,9 +78,8 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
         byRun.set(runId, [...(byRun.get(runId) ?? []), event]);
       };
       for (const p of await findProblems(tx, projectId)) {
-        const key = jobKey(p.part, p.sentence_id);
         if (p.run_status !== "active") {
-          if (p.job_id !== null) await removeJob(tx, p.job_id, key, !!p.locked);
+          if (p.job_id !== null) await removeJob(tx, p.job_id, p.job_key, !!p.locked);
           const cancelled = p.run_status === "cancelled";
           add(
             p.run_id,
@@ -85,7 +97,7 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
             sentenceId: p.sentence_id,
             attempts: p.attempts,
           }], settings.maxAttempts);
-          add(p.run_id, await updatePart(tx, p.part, p.sentence_id, { status: "queued" }));
+          add(p.run_id, await updatePart(tx, p.part, p.sentence_id, { status: "queued", madeBy: null }));
           report.requeued++;
         } else if (!p.locked && p.job_attempts! >= p.max_attempts!) {
           await tx`select 1 from graphile_worker.complete_jobs(array[${p.job_id}]::bigint[])`;
@@ -166,17 +178,25 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
       if (summary.status === "completed") report.completedRuns++;
     });
   }
+
+  // 4. Exports and their render jobs.
+  const exports = await reconcileExports(sql, settings);
+  report.exportsRequeued = exports.requeued;
+  report.exportsFailed = exports.failed;
+  report.deletedJobs += exports.deletedJobs;
   return report;
 }
 
 async function findProblems(sql: Sql | Tx, projectId: number | null): Promise<Problem[]> {
   return await sql<Problem[]>`
     select s.project_id, p.kind as part, p.sentence_id, p.run_id, p.status, p.attempts, r.status as run_status,
-      j.id::text as job_id, j.locked_at is not null as locked, j.attempts as job_attempts, j.max_attempts, j.last_error
+      j.id::text as job_id, ${
+    liveJobKeyOf(sql)
+  } as job_key, j.locked_at is not null as locked, j.attempts as job_attempts, j.max_attempts, j.last_error
     from scene_parts p
     join sentences s on s.id = p.sentence_id
     left join scene_runs r on r.id = p.run_id
-    left join graphile_worker.jobs j on j.key = ${jobKeyOf(sql)}
+    left join graphile_worker.jobs j on j.key = ${liveJobKeyOf(sql)}
     where p.status in ('queued', 'running') and (${projectId}::int is null or s.project_id = ${projectId}::int)
       and (r.status is distinct from 'active'
         or j.id is null

@@ -131,6 +131,69 @@ export async function regenerateScene(
   });
 }
 
+/** Which narration {@link startNarration} makes: `missing` (none yet, or its text changed) or `all`. */
+export type NarrationScope = "missing" | "all";
+
+/**
+ * Queues the narration of a project ("Generate narration"), or of some of its sections ("Generate
+ * section audio"): an audio part for every sentence without narration or whose text changed since
+ * (`all`: every sentence), joining the project's active run or starting one; narration in flight is
+ * left as it is. Sentences are queued in reading order, so a section's first sentence comes first
+ * and, with a voice that reads sections, its job narrates the section (./section_claim.ts).
+ * NotFoundError for an unknown project, InvalidInputError for section ids not of this project,
+ * ConflictError when there is nothing to narrate.
+ */
+export async function startNarration(
+  sql: Sql,
+  projectId: number,
+  settings: RunSettings,
+  options: { sectionIds?: number[]; scope?: NarrationScope } = {},
+): Promise<StartedRun> {
+  const { sectionIds, scope = "missing" } = options;
+  return await sql.begin(async (tx) => {
+    await lockOrThrow(tx, projectId);
+    if (sectionIds) {
+      const found = await tx<{ id: number }[]>`
+        select id from sections where project_id = ${projectId} and id = any(${sectionIds}::int[])`;
+      const known = new Set(found.map((r) => r.id));
+      const unknown = [...new Set(sectionIds)].filter((id) => !known.has(id));
+      if (unknown.length) {
+        throw new InvalidInputError(
+          "sectionIds",
+          `${unknown.length === 1 ? "Section" : "Sections"} ${unknown.join(", ")} ${
+            unknown.length === 1 ? "is" : "are"
+          } not in this project.`,
+        );
+      }
+    }
+    const rows = await tx<{ id: number; status: string; outdated: boolean }[]>`
+      select s.id, a.status, a.outdated
+      from sentences s
+      join sections sec on sec.id = s.section_id
+      join part_states a on a.sentence_id = s.id and a.kind = 'audio'
+      where s.project_id = ${projectId}
+        and (${sectionIds ?? null}::int[] is null or s.section_id = any(${sectionIds ?? null}::int[]))
+      order by sec.position, s.position`;
+    if (rows.length === 0) {
+      throw new ConflictError("There are no sentences to narrate here. Add a script with at least one sentence first.");
+    }
+    const parts: QueuedPart[] = rows
+      .filter((r) => r.status !== "queued" && r.status !== "running")
+      .filter((r) => scope === "all" || r.status !== "done" || r.outdated)
+      .map((r) => ({ part: "audio", sentenceId: r.id }));
+    if (parts.length === 0) {
+      throw new ConflictError(
+        rows.some((r) => r.status === "queued" || r.status === "running")
+          ? "This narration is already being generated: wait for it or cancel the run."
+          : "Every sentence here already has its narration: there is nothing to narrate.",
+      );
+    }
+    const active = await activeRunId(tx, projectId);
+    const runId = active ?? await createRun(tx, projectId);
+    return { run: await queueParts(tx, runId, parts, settings, active === null), created: active === null };
+  });
+}
+
 /** The result of {@link cancelRun}. */
 export interface CancelledRun {
   /** The run that was cancelled, or (when none was active) the latest run; null if none ever ran. */
@@ -282,7 +345,7 @@ async function queueParts(
     (await tx`select 1 from scene_parts where run_id = ${runId} and kind = 'image' and status in ('queued', 'running') limit 1`)
         .length > 0);
   const held = (p: QueuedPart) => runHasImages && p.part === "video";
-  const base: PartChanges = { status: "queued", runId, error: null, attempts: 0, retryAt: null };
+  const base: PartChanges = { status: "queued", runId, error: null, attempts: 0, retryAt: null, madeBy: null };
   const events = [
     ...await updatePartsWithEvents(tx, parts.filter((p) => !held(p) && !p.chain), {
       ...base,

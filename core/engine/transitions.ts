@@ -15,6 +15,7 @@ import { enqueuePartJobs, enqueueThumbnail, HELD_RUN_AT } from "./jobs.ts";
 import { partEvent, readParts, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
 import { addTake, type NewTake } from "./takes.ts";
+import { wordSpans } from "../../media/audio/word_spans.ts";
 
 /** Settings the transitions need from the configuration. */
 export interface TransitionSettings {
@@ -108,61 +109,67 @@ export async function claimPart(
   sql: Sql,
   target: { part: PartName; runId: number; sentenceId: number; attempt: number },
 ): Promise<ClaimedPart | null> {
+  return await sql.begin((tx) => claimPartIn(tx, target));
+}
+
+/** {@link claimPart} inside the caller's transaction (a section job claims more parts in the same one). */
+export async function claimPartIn(
+  tx: Tx,
+  target: { part: PartName; runId: number; sentenceId: number; attempt: number },
+): Promise<ClaimedPart | null> {
   const { part, runId, sentenceId } = target;
-  return await sql.begin(async (tx) => {
-    const row = await lockAndRead(tx, part, sentenceId, runId);
-    if (!row || row.run_status !== "active" || row.run_id !== runId) return null;
-    if (row.status !== "queued" && row.status !== "running") return null;
-    if (part === "video" && (row.image_status !== "done" || !row.image_path)) {
-      const event = await updatePart(tx, part, sentenceId, {
-        status: "failed",
-        error: "The video cannot be made because the scene has no finished image. Generate the image first.",
-      });
-      await afterPartChange(tx, runId, [event]);
-      return null;
-    }
-    let prompt = part === "image" ? row.image_prompt : part === "video" ? row.video_prompt : row.text;
-    const extra: Partial<SceneUpdate> = {};
-    if (part === "video" && prompt.trim() === "") {
-      // Only where the prompt is still empty: a creator's edit that commits meanwhile wins (the
-      // update then matches no row under read committed) and is the prompt the video is made from.
-      const written = writeVideoPrompt({ imagePrompt: row.image_prompt, sentence: row.text });
-      const [saved] = await tx<{ video_prompt: string }[]>`
-        update sentences set video_prompt = ${written}, video_prompt_source = 'writer', updated_at = now()
-        where id = ${sentenceId} and btrim(video_prompt) = ''
-        returning video_prompt`;
-      if (saved) {
-        prompt = written;
-        extra.videoPrompt = written;
-      } else {
-        [{ video_prompt: prompt }] = await tx<{ video_prompt: string }[]>`
-          select video_prompt from sentences where id = ${sentenceId}`;
-      }
-    }
+  const row = await lockAndRead(tx, part, sentenceId, runId);
+  if (!row || row.run_status !== "active" || row.run_id !== runId) return null;
+  if (row.status !== "queued" && row.status !== "running") return null;
+  if (part === "video" && (row.image_status !== "done" || !row.image_path)) {
     const event = await updatePart(tx, part, sentenceId, {
-      status: "running",
-      error: null,
-      attempts: target.attempt,
-      phase: null,
-      retryAt: null,
-    }, extra);
-    await appendEvents(tx, row.project_id, runId, [event]);
-    return {
-      part,
-      runId,
-      sentenceId,
-      projectId: row.project_id,
-      aspectRatio: row.aspect_ratio,
-      clipSeconds: row.clip_seconds,
-      narrationMs: row.audio_ms,
-      text: row.text,
-      prompt,
-      imagePath: row.image_path,
-      imageTakeId: row.image_take_id === null ? null : Number(row.image_take_id),
-      seed: newSeed(),
-      attempt: target.attempt,
-    };
-  });
+      status: "failed",
+      error: "The video cannot be made because the scene has no finished image. Generate the image first.",
+    });
+    await afterPartChange(tx, runId, [event]);
+    return null;
+  }
+  let prompt = part === "image" ? row.image_prompt : part === "video" ? row.video_prompt : row.text;
+  const extra: Partial<SceneUpdate> = {};
+  if (part === "video" && prompt.trim() === "") {
+    // Only where the prompt is still empty: a creator's edit that commits meanwhile wins (the
+    // update then matches no row under read committed) and is the prompt the video is made from.
+    const written = writeVideoPrompt({ imagePrompt: row.image_prompt, sentence: row.text });
+    const [saved] = await tx<{ video_prompt: string }[]>`
+      update sentences set video_prompt = ${written}, video_prompt_source = 'writer', updated_at = now()
+      where id = ${sentenceId} and btrim(video_prompt) = ''
+      returning video_prompt`;
+    if (saved) {
+      prompt = written;
+      extra.videoPrompt = written;
+    } else {
+      [{ video_prompt: prompt }] = await tx<{ video_prompt: string }[]>`
+        select video_prompt from sentences where id = ${sentenceId}`;
+    }
+  }
+  const event = await updatePart(tx, part, sentenceId, {
+    status: "running",
+    error: null,
+    attempts: target.attempt,
+    phase: null,
+    retryAt: null,
+  }, extra);
+  await appendEvents(tx, row.project_id, runId, [event]);
+  return {
+    part,
+    runId,
+    sentenceId,
+    projectId: row.project_id,
+    aspectRatio: row.aspect_ratio,
+    clipSeconds: row.clip_seconds,
+    narrationMs: row.audio_ms,
+    text: row.text,
+    prompt,
+    imagePath: row.image_path,
+    imageTakeId: row.image_take_id === null ? null : Number(row.image_take_id),
+    seed: newSeed(),
+    attempt: target.attempt,
+  };
 }
 
 /** The claimed part re-read under the project lock, if it is still running for its run. */
@@ -179,6 +186,12 @@ export interface CompletedPart {
   dropped: string[];
 }
 
+/** The fields of a new take that the worker knows (the claim supplies the rest). */
+export type MadeTake = Omit<NewTake, "sentenceId" | "kind" | "prompt" | "seed" | "aspectRatio" | "sourceTakeId"> & {
+  /** Whether the file is large enough to need a thumbnail (made afterwards, off the generation queues). */
+  needsThumbnail?: boolean;
+};
+
 /**
  * running → done with a new take. For an image with `chain` set, unless the run was cancelled, the
  * scene's video is queued and its job enqueued in the same transaction (held until the run's images
@@ -188,55 +201,84 @@ export interface CompletedPart {
 export async function completePart(
   sql: Sql,
   claim: ClaimedPart,
-  take: Omit<NewTake, "sentenceId" | "kind" | "prompt" | "seed" | "aspectRatio" | "sourceTakeId"> & {
-    /** Whether the file is large enough to need a thumbnail (made afterwards, off the queue). */
-    needsThumbnail?: boolean;
-  },
+  take: MadeTake,
   settings: TransitionSettings & { imagesFirst?: boolean },
 ): Promise<CompletedPart> {
+  return (await completeParts(sql, [{ claim, take }], settings))[0];
+}
+
+/**
+ * {@link completePart} for several parts of one run in one transaction (a section's narration: its
+ * sentences become done together), with one run summary after them all. Returns, in order, what
+ * was stored for each.
+ */
+export async function completeParts(
+  sql: Sql,
+  items: { claim: ClaimedPart; take: MadeTake }[],
+  settings: TransitionSettings & { imagesFirst?: boolean },
+): Promise<CompletedPart[]> {
+  if (items.length === 0) return [];
   return await sql.begin(async (tx) => {
-    const row = await stillRunning(tx, claim);
-    if (!row) {
-      // Run again after a commit whose answer was lost: the take is there, keep its file.
-      const [stored] = await tx`select 1 from takes where path = ${take.path}`;
-      return { kept: stored !== undefined, dropped: [] };
+    const results: CompletedPart[] = [];
+    const events: PendingEvent[] = [];
+    for (const { claim, take } of items) {
+      const done = await completeIn(tx, claim, take, settings);
+      results.push(done);
+      events.push(...done.events);
     }
-    const { needsThumbnail, ...stored } = take;
-    const { takeId, dropped } = await addTake(tx, {
-      ...stored,
-      sentenceId: claim.sentenceId,
-      kind: claim.part,
-      prompt: claim.prompt,
-      seed: claim.seed,
-      aspectRatio: claim.aspectRatio,
-      sourceTakeId: claim.part === "video" ? claim.imageTakeId : null,
-    }, settings.takesKept);
-    if (needsThumbnail) await enqueueThumbnail(tx, takeId);
-    const events: PendingEvent[] = [
-      await updatePart(tx, claim.part, claim.sentenceId, { status: "done", error: null, takeId }),
-    ];
-    if (claim.part === "image" && row.chain && row.run_status === "active") {
-      const hold = settings.imagesFirst === true;
-      events.push(
-        await updatePart(tx, "video", claim.sentenceId, {
-          status: "queued",
-          runId: claim.runId,
-          error: null,
-          attempts: 0,
-          phase: hold ? "held" : null,
-          retryAt: null,
-        }),
-      );
-      await enqueuePartJobs(tx, [{
-        part: "video",
-        runId: claim.runId,
-        sentenceId: claim.sentenceId,
-        runAt: hold ? HELD_RUN_AT : undefined,
-      }], settings.maxAttempts);
-    }
-    await afterPartChange(tx, claim.runId, events);
-    return { kept: true, dropped };
+    if (events.length) await afterPartChange(tx, items[0].claim.runId, events);
+    return results.map(({ kept, dropped }) => ({ kept, dropped }));
   });
+}
+
+async function completeIn(
+  tx: Tx,
+  claim: ClaimedPart,
+  take: MadeTake,
+  settings: TransitionSettings & { imagesFirst?: boolean },
+): Promise<CompletedPart & { events: PendingEvent[] }> {
+  const row = await stillRunning(tx, claim);
+  if (!row) {
+    // Run again after a commit whose answer was lost: the take is there, keep its file.
+    const [stored] = await tx`select 1 from takes where path = ${take.path}`;
+    return { kept: stored !== undefined, dropped: [], events: [] };
+  }
+  const { needsThumbnail, ...stored } = take;
+  const { takeId, dropped } = await addTake(tx, {
+    ...stored,
+    sentenceId: claim.sentenceId,
+    kind: claim.part,
+    prompt: claim.prompt,
+    seed: claim.seed,
+    aspectRatio: claim.aspectRatio,
+    sourceTakeId: claim.part === "video" ? claim.imageTakeId : null,
+  }, settings.takesKept);
+  if (needsThumbnail) await enqueueThumbnail(tx, takeId);
+  const extra: Partial<SceneUpdate> = take.words ? { words: wordSpans(claim.prompt, take.words) } : {};
+  const events: PendingEvent[] = [
+    await updatePart(tx, claim.part, claim.sentenceId, { status: "done", error: null, takeId }, extra),
+  ];
+  if (claim.part === "image" && row.chain && row.run_status === "active") {
+    const hold = settings.imagesFirst === true;
+    events.push(
+      await updatePart(tx, "video", claim.sentenceId, {
+        status: "queued",
+        runId: claim.runId,
+        error: null,
+        attempts: 0,
+        phase: hold ? "held" : null,
+        retryAt: null,
+        madeBy: null,
+      }),
+    );
+    await enqueuePartJobs(tx, [{
+      part: "video",
+      runId: claim.runId,
+      sentenceId: claim.sentenceId,
+      runAt: hold ? HELD_RUN_AT : undefined,
+    }], settings.maxAttempts);
+  }
+  return { kept: true, dropped, events };
 }
 
 /**
@@ -262,6 +304,7 @@ export async function failPart(
         attempts,
         phase: "retrying",
         retryAt: new Date(Date.now() + settings.retryInMs),
+        madeBy: null,
       });
       await Promise.all([
         enqueuePartJobs(tx, [{
@@ -297,7 +340,12 @@ export async function releaseInterruptedPart(
     if (!row) return;
     if (row.run_status === "active") {
       const attempts = Math.max(0, claim.attempt - 1);
-      const event = await updatePart(tx, claim.part, claim.sentenceId, { status: "queued", attempts, phase: null });
+      const event = await updatePart(tx, claim.part, claim.sentenceId, {
+        status: "queued",
+        attempts,
+        phase: null,
+        madeBy: null,
+      });
       await Promise.all([
         enqueuePartJobs(
           tx,

@@ -27,10 +27,16 @@ const CONTENT_TYPES: Record<string, string> = {
   ".webm": "video/webm",
   ".wav": "audio/wav",
   ".mp3": "audio/mpeg",
+  ".m4a": "audio/mp4",
+  ".srt": "application/x-subrip",
+  ".vtt": "text/vtt; charset=utf-8",
 };
 
-/** Generated media kinds: what `/media` may serve (never markup or SVG, which could carry script). */
-const MEDIA = /^(image\/(png|jpeg|webp|avif|gif)|video\/|audio\/)/;
+/**
+ * Generated media kinds: what `/media` may serve (never markup or SVG, which could carry script):
+ * pictures, clips, narration, and an export's caption files.
+ */
+const MEDIA = /^(image\/(png|jpeg|webp|avif|gif)|video\/|audio\/|text\/vtt|application\/x-subrip)/;
 
 function extension(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -60,4 +66,17 @@ export function contentType(path: string): string | undefined {
 export function mediaContentType(path: string): string | undefined {
   const type = contentType(path);
   return type && MEDIA.test(type) ? type : undefined;
+}
+
+/**
+ * The file extension (without the dot) for a media MIME type, or undefined for one the app does not
+ * store.
+ *
+ * @example
+ * extensionFor("audio/mp4"); // "m4a"
+ * extensionFor("audio/wav"); // "wav"
+ */
+export function extensionFor(mimeType: string): string | undefined {
+  const found = Object.entries(CONTENT_TYPES).find(([, type]) => type === mimeType);
+  return found?.[0].slice(1);
 }

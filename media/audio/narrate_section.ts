@@ -33,6 +33,15 @@ export interface NarratedSection {
 }
 
 /**
+ * Whether a section is read whole (and cut) with this provider and transcriber: the provider reads
+ * sections and its timings come from itself or from the transcription server. Otherwise sentences
+ * are read one by one, and the engine gives each its own job.
+ */
+export function readsSections(provider: AudioProvider, transcriber?: Transcriber): boolean {
+  return provider.synthesizeSection !== undefined && (provider.sectionTimings === true || transcriber !== undefined);
+}
+
+/**
  * Narrates every sentence of a section (see the module documentation for the choice of mode).
  *
  * @example
@@ -41,8 +50,9 @@ export interface NarratedSection {
  */
 export async function narrateSection(options: NarrateSectionOptions): Promise<NarratedSection> {
   const { provider, transcriber, sentences, signal } = options;
-  const canCut = provider.synthesizeSection !== undefined && (provider.sectionTimings || transcriber !== undefined);
-  if (sentences.length > 1 && canCut) return { mode: "section", sentences: await readWholeAndCut(options) };
+  if (sentences.length > 1 && readsSections(provider, transcriber)) {
+    return { mode: "section", sentences: await readWholeAndCut(options) };
+  }
   const results: SpeechResult[] = [];
   for (const [i, sentence] of sentences.entries()) {
     results.push(

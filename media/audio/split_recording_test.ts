@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { cutsFromPauses, parseSilences } from "./pauses.ts";
 import { splitSectionRecording } from "./split_recording.ts";
 import { acceptRecording } from "./upload.ts";
-import { makeTone, withTempDir } from "../fixtures/make_media.ts";
+import { makeSectionReading, makeTone, withTempDir } from "../fixtures/make_media.ts";
 import { createTranscriber } from "../../providers/audio/transcribe.ts";
 import { startFakeTranscriptionServer } from "../../tests/fakes/openai_transcribe.ts";
-import { runFfmpeg } from "../../providers/ffmpeg.ts";
 
 Deno.test("pauses: silencedetect output parses, an open silence runs to the end", () => {
   const stderr =
@@ -66,21 +65,7 @@ for (const c of cases) {
 Deno.test("split recording: a section read with pauses is cut at the pauses, without a transcription server", () =>
   withTempDir(async (dir) => {
     // Three "sentences" of tone (1.2 s, 2.0 s, 0.8 s) with 0.6 s pauses between, 0.3 s of silence around.
-    const raw = join(dir, "section.wav");
-    await runFfmpeg([
-      "-loglevel",
-      "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=300:sample_rate=44100:duration=5.8",
-      "-af",
-      "volume=enable='lt(t,0.3)+between(t,1.5,2.1)+between(t,4.1,4.7)+gt(t,5.5)':volume=0",
-      "-ac",
-      "1",
-      "-y",
-      `file:${raw}`,
-    ]);
+    const raw = await makeSectionReading(join(dir, "section.wav"));
     const accepted = await acceptRecording((await Deno.open(raw)).readable, join(dir, "accepted.m4a"));
     const sentences = ["The keeper woke early.", "She climbed the long stairs to the lamp room.", "Dawn came."]
       .map((text, i) => ({ text, outPath: join(dir, `s${i + 1}.m4a`) }));

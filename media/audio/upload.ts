@@ -169,8 +169,8 @@ async function checkedDuration(
   return durationMs;
 }
 
-/** Loudest sample in dBFS (ffmpeg's volumedetect); -Infinity for digital silence. */
-async function peakVolumeDb(path: string, signal?: AbortSignal): Promise<number> {
+/** Loudest sample of a file's first audio stream in dBFS (ffmpeg's volumedetect); -Infinity for digital silence. */
+export async function peakVolumeDb(path: string, signal?: AbortSignal): Promise<number> {
   const { stderr } = await runFfmpeg(
     ["-loglevel", "info", "-i", `file:${path}`, "-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"],
     { signal, task: "measure the recording's volume", timeoutMs: 120_000 },

@@ -104,3 +104,18 @@ export const retryFailedBody = z.strictObject({
     `sentenceIds may hold at most ${LIMITS.sentencesPerProject} ids`,
   ).optional(),
 });
+
+export const generateAudioBody = z.strictObject({
+  sectionIds: z.array(id("sectionIds[]"), { error: "sectionIds must be an array of section ids" }).min(
+    1,
+    "sectionIds must not be empty; leave it out to narrate the whole project",
+  ).max(LIMITS.sentencesPerProject, `sectionIds may hold at most ${LIMITS.sentencesPerProject} ids`).optional(),
+  scope: z.enum(["missing", "all"], { error: 'scope must be "missing" or "all"' }).optional(),
+});
+
+export const createExportBody = z.strictObject({
+  captions: z.strictObject({
+    burnIn: z.boolean({ error: "captions.burnIn must be true or false" }).optional(),
+  }, { error: "captions must be an object like {burnIn: true}" }).optional(),
+  placeholders: z.boolean({ error: "placeholders must be true or false" }).optional(),
+});

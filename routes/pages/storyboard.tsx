@@ -9,13 +9,20 @@ import { updateSentence } from "../../core/domain/sentences.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
-import type { ProjectView, RunSummary } from "../../core/types.ts";
+import type { ExportView, ProjectView, RunSummary, WordSpans } from "../../core/types.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
 import BackendStatus from "../../islands/BackendStatus.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import { generationServers } from "../../config.ts";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
+// Narration and export (issue 13).
+import ExportPanel from "../../islands/ExportPanel.tsx";
+import NarrationNotice from "../../islands/NarrationNotice.tsx";
+import SectionNarration from "../../islands/SectionNarration.tsx";
+import { listExports } from "../../core/exports/exports.ts";
+import { narrationWordSpans } from "../../core/engine/narration_words.ts";
+import { missingNarration } from "./narration_view.ts";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
 
@@ -29,6 +36,10 @@ export interface StoryboardData {
   serverNow: number;
   /** Whether a part is made on a GPU server (the header then shows its status). */
   gpuServer?: boolean;
+  /** The project's exports, newest first. */
+  exports?: ExportView[];
+  /** When each word of a sentence's narration is heard, by sentence id. */
+  words?: Map<number, WordSpans>;
 }
 
 /** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
@@ -54,14 +65,10 @@ export function StoryboardPage(props: StoryboardData) {
           failedScenes={notices.failedScenes}
         />
       </header>
+      <ExportPanel projectId={p.id} exports={props.exports ?? []} />
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
-          {notices.withoutAudio > 0 && (
-            <p class="notice" data-notice="audio">
-              {count(notices.withoutAudio, "scene has", "scenes have")}{" "}
-              no narration audio yet — generate section audio first for the best timing.
-            </p>
-          )}
+          {notices.withoutAudio > 0 && <NarrationNotice projectId={p.id} {...missingNarration(p)} />}
           {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice ids={notices.emptyVideoPrompts} />}
         </div>
       )}
@@ -69,8 +76,15 @@ export function StoryboardPage(props: StoryboardData) {
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
+          <SectionNarration
+            projectId={p.id}
+            sectionId={section.id}
+            ids={section.sentences.map((s) =>
+              s.id
+            )}
+          />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
-            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
+            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} words={props.words?.get(s.id)} />)}
           </div>
         </section>
       ))}
@@ -88,7 +102,8 @@ export async function loadStoryboard(
   const run = await currentRun(sql, projectId);
   const servers = generationServers(config);
   const gpuServer = servers.image !== null || servers.video !== null;
-  return { project, run, lastEventId, serverNow: Date.now(), gpuServer } satisfies StoryboardData;
+  const [exports, words] = await Promise.all([listExports(sql, projectId), narrationWordSpans(sql, projectId)]);
+  return { project, run, lastEventId, serverNow: Date.now(), gpuServer, exports, words } satisfies StoryboardData;
 }
 
 /** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */

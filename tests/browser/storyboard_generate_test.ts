@@ -30,7 +30,9 @@ suite.test("Generate All Scenes: the label counts up to N/N, thumbnails appear, 
   // The notices come from the data: no scene has audio, no video prompt is written yet.
   assert.match(
     await page.locator("[data-notice=audio]").innerText(),
-    new RegExp(`^${N} scenes have no narration audio yet — generate section audio first for the best timing\\.$`),
+    new RegExp(
+      `^${N} scenes have no narration audio yet — generate section audio first for the best timing\\. ?Generate section audio$`,
+    ),
   );
   assert.match(await page.locator("[data-notice=video-prompts]").innerText(), /written automatically/);
   await screenshot("storyboard-1-before");

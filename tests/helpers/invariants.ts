@@ -3,11 +3,13 @@
  * read), callable from any test at any moment:
  *
  * 1. every scene part queued or running belongs to an active run and has a live job behind it (a
- *    job with its key that is running or can still run);
+ *    job with its key — or the section job's named in made_by_job — that is running or can still run);
  * 2. at most one active run per project, and every active run has something queued or running;
  * 3. every job of the generation tasks backs a part in flight (no leftovers, no dead jobs);
  * 4. at most one job runs per named queue, and a queue's lock matches its running job;
- * 5. every ended run has nothing in flight, and its stored counts match its scenes.
+ * 5. every ended run has nothing in flight, and its stored counts match its scenes;
+ * 6. every export queued or rendering has its live render job, every render job an export in
+ *    flight, and a project has at most one export in flight.
  *
  * With `{ quiescent: true }` (nothing should be happening) it also checks that no generation job
  * exists and no queue is locked.
@@ -26,9 +28,10 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     await conn`begin isolation level repeatable read read only`;
     const stranded = await conn`
       select p.part, p.sentence_id, p.status, r.status as run_status, j.id as job_id, j.locked_at, j.attempts, j.max_attempts
-      from (select kind as part, sentence_id, run_id, status from scene_parts where status in ('queued', 'running')) p
+      from (select kind as part, sentence_id, run_id, status, made_by_job from scene_parts
+            where status in ('queued', 'running')) p
       left join scene_runs r on r.id = p.run_id
-      left join graphile_worker.jobs j on j.key = p.part || ':' || p.sentence_id
+      left join graphile_worker.jobs j on j.key = coalesce(p.made_by_job, p.part || ':' || p.sentence_id)
       where r.status is distinct from 'active' or j.id is null
          or (j.locked_at is null and j.attempts >= j.max_attempts)`;
     for (const s of stranded) {
@@ -57,7 +60,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
       where j.task_identifier in ('generate_image', 'generate_video', 'generate_audio')
         and (j.key is null or not exists (
           select 1 from scene_parts p
-          where j.key = p.kind || ':' || p.sentence_id and p.status in ('queued', 'running')
+          where j.key = coalesce(p.made_by_job, p.kind || ':' || p.sentence_id) and p.status in ('queued', 'running')
         ))
         -- A running job may have just lost its part to a cancel; it ends by itself.
         and j.locked_at is null`;
@@ -76,6 +79,30 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     for (const q of queueLocks) {
       if (q.n !== 1) problems.push(`queue ${q.queue_name} is locked by ${q.locked_by}, which runs ${q.n} of its jobs`);
     }
+
+    const strayMadeBy = await conn`
+      select sentence_id, kind, made_by_job from scene_parts
+      where made_by_job is not null and (kind <> 'audio' or made_by_job !~ '^audio:[0-9]+$')`;
+    for (const m of strayMadeBy) {
+      problems.push(`the ${m.kind} of sentence ${m.sentence_id} is made by job ${m.made_by_job}, not a narration job`);
+    }
+
+    const strandedExports = await conn`
+      select e.id, e.status from exports e
+      left join graphile_worker.jobs j on j.key = 'export:' || e.id
+      where e.status in ('queued', 'running') and (j.id is null or (j.locked_at is null and j.attempts >= j.max_attempts))`;
+    for (const e of strandedExports) problems.push(`export ${e.id} is ${e.status} without a live render job`);
+    const strayRenders = await conn`
+      select j.id, j.key from graphile_worker.jobs j
+      where j.task_identifier = 'render_export' and j.locked_at is null and not exists (
+        select 1 from exports e where j.key = 'export:' || e.id and e.status in ('queued', 'running'))`;
+    for (const j of strayRenders) {
+      problems.push(`render job ${j.id} (key ${j.key ?? "none"}) backs no export in flight`);
+    }
+    const liveExports = await conn`
+      select project_id, count(*)::int as n from exports where status in ('queued', 'running')
+      group by project_id having count(*) > 1`;
+    for (const e of liveExports) problems.push(`project ${e.project_id} has ${e.n} exports in flight`);
 
     const endedRuns = await conn<{ id: number }[]>`select id from scene_runs where status <> 'active'`;
     for (const { id } of endedRuns) {
@@ -101,7 +128,7 @@ export async function assertInvariants(sql: Sql, options: { quiescent?: boolean 
     if (options.quiescent) {
       // (Other tasks, like the hourly prune_events, may come and go at any time.)
       const jobs = await conn`select id, task_identifier, key, locked_by from graphile_worker.jobs
-        where task_identifier in ('generate_image', 'generate_video', 'generate_audio')`;
+        where task_identifier in ('generate_image', 'generate_video', 'generate_audio', 'render_export')`;
       for (const j of jobs) problems.push(`job ${j.id} (${j.task_identifier}, ${j.key}) still exists`);
       const locked = await conn`select queue_name from graphile_worker._private_job_queues where locked_by is not null`;
       for (const q of locked) problems.push(`queue ${q.queue_name} is still locked`);
@@ -118,7 +145,8 @@ async function settle(sql: Sql, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const [{ busy }] = await sql<{ busy: boolean }[]>`
-      select exists (select 1 from graphile_worker.jobs where task_identifier in ('generate_image', 'generate_video', 'generate_audio'))
+      select exists (select 1 from graphile_worker.jobs
+          where task_identifier in ('generate_image', 'generate_video', 'generate_audio', 'render_export'))
         or exists (select 1 from graphile_worker._private_job_queues where locked_by is not null) as busy`;
     if (!busy) return;
     await new Promise((r) => setTimeout(r, 20));

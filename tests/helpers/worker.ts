@@ -9,6 +9,7 @@ import { type Config, loadConfig } from "../../config.ts";
 import type { Sql } from "../../core/db/client.ts";
 import { createProject } from "../../core/domain/projects.ts";
 import { createSimulatedProvider } from "../../providers/simulated.ts";
+import type { AudioProvider } from "../../providers/audio/types.ts";
 import type { GeneratedMedia, ImageRequest, MediaProvider, VideoRequest } from "../../providers/types.ts";
 import { startWorker, type StudioWorker } from "../../workers/runner.ts";
 import type { TestDatabase } from "./db.ts";
@@ -19,6 +20,8 @@ export const TEST_ENV: Record<string, string> = {
   VIDEO_PROVIDER: "simulated",
   SIMULATED_IMAGE_MS: "0",
   SIMULATED_VIDEO_MS: "0",
+  AUDIO_PROVIDER: "simulated",
+  SIMULATED_AUDIO_MS: "0",
   MAX_ATTEMPTS: "3",
   RETRY_BACKOFF_MS: "100",
   WORKER_HEARTBEAT_MS: "300",
@@ -41,7 +44,7 @@ export interface TestWorker extends StudioWorker {
 export async function startTestWorker(
   db: TestDatabase,
   config: Config,
-  providers?: { image: MediaProvider; video: MediaProvider },
+  providers?: { image: MediaProvider; video: MediaProvider; audio?: AudioProvider },
 ): Promise<TestWorker> {
   const logs: string[] = [];
   const worker = await startWorker({
@@ -76,6 +79,8 @@ export function spawnWorker(db: TestDatabase, config: Config, env: Record<string
       VIDEO_PROVIDER: config.videoProvider,
       SIMULATED_IMAGE_MS: String(config.simulatedImageMs),
       SIMULATED_VIDEO_MS: String(config.simulatedVideoMs),
+      AUDIO_PROVIDER: config.audio.provider,
+      SIMULATED_AUDIO_MS: String(config.audio.simulatedAudioMs),
       MAX_ATTEMPTS: String(config.maxAttempts),
       RETRY_BACKOFF_MS: String(config.retryBackoffMs),
       WORKER_CONCURRENCY: String(config.workerConcurrency),

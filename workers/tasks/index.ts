@@ -5,11 +5,13 @@
 import type { TaskList } from "graphile-worker";
 import type { Config } from "../../config.ts";
 import { ADMIN_ACTION_TASK, adminActionTask } from "./admin_action.ts";
-import { PART_TASKS, THUMBNAIL_TASK } from "../../core/engine/jobs.ts";
+import { EXPORT_TASK, PART_TASKS, THUMBNAIL_TASK } from "../../core/engine/jobs.ts";
 import { makeThumbnailTask } from "./make_thumbnail.ts";
+import { generateAudioTask } from "./generate_audio.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
+import { renderExportTask } from "./render_export.ts";
 import { SWEEP_MEDIA_TASK, sweepMediaTask } from "./sweep_media.ts";
 import type { TaskContext } from "./part_task.ts";
 
@@ -20,6 +22,8 @@ export function createTaskList(ctx: TaskContext, config: Config): TaskList {
   return {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
+    [PART_TASKS.audio]: generateAudioTask(ctx),
+    [EXPORT_TASK]: renderExportTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
     [THUMBNAIL_TASK]: makeThumbnailTask(ctx),
     [SWEEP_MEDIA_TASK]: sweepMediaTask(ctx),

@@ -1,15 +1,19 @@
 /**
- * What every generation task does for its part (image, video or narration) of one scene:
+ * What every generation task does for its part (image, video or narration) of one scene — the job's
+ * life, the same for every kind; what differs per kind (which parts the job claims, which provider
+ * makes them) is a {@link PartMaker} (./media_maker.ts for images and videos, ./narration_maker.ts
+ * for narration):
  *
- * 1. register an AbortController (cancel NOTIFY and shutdown abort it), then claim the part:
- *    queued → running, only if it still belongs to the job's run and the run is active (else the
- *    job ends at once and graphile-worker deletes it);
- * 2. call the provider with the signal, writing a new file under $STUDIO_DATA_DIR/media;
- * 3. success → done with a new take (an image also queues its video, and a large file its
- *    thumbnail — made by another task so the GPU does not wait for it — in the same transaction); a
- *    transient error with attempts left → queued again under a new job that waits a backoff; a
- *    permanent error, or the last attempt → failed with the provider's message; aborted → the part
- *    is released (queued again by a shutdown, left cancelled by a cancel).
+ * 1. register an AbortController (cancel NOTIFY and shutdown abort it), then claim the part(s):
+ *    queued → running, only if they still belong to the job's run and the run is active (else the
+ *    job ends at once and graphile-worker deletes it). Usually one part; a section's narration
+ *    claims the section's queued sentences too (core/engine/section_claim.ts);
+ * 2. make them with the kind's provider and the signal, writing new files under
+ *    $STUDIO_DATA_DIR/media;
+ * 3. each part that was made → done with a new take (one transaction for them all; an image also
+ *    queues its video); a transient error with attempts left → queued again under a new job that
+ *    waits a backoff; a permanent error, or the last attempt → failed with the provider's message;
+ *    aborted → the parts are released (queued again by a shutdown, left cancelled by a cancel).
  *
  * The task never throws for a provider failure: retries are scheduled by the engine itself, so a
  * job ends (and its queue unlocks) as soon as its attempt is over and no job is left behind
@@ -23,18 +27,17 @@ import { retryOnConnectionLoss } from "../../core/db/retry.ts";
 import { jobKey, parsePayload } from "../../core/engine/jobs.ts";
 import {
   type ClaimedPart,
-  claimPart,
-  completePart,
+  completeParts,
   failPart,
+  type MadeTake,
   releaseInterruptedPart,
-  reportPhase,
-  reportProgress,
   type TransitionSettings,
 } from "../../core/engine/transitions.ts";
-import type { AspectRatio, PartName } from "../../core/types.ts";
-import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
-import { THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
-import { type GeneratedMedia, type MediaProvider, ProviderError } from "../../providers/types.ts";
+import type { PartName } from "../../core/types.ts";
+import { discardMediaFile, type MediaFile, mediaPath } from "../../media/store.ts";
+import type { Transcriber } from "../../providers/audio/transcribe.ts";
+import type { AudioProvider } from "../../providers/audio/types.ts";
+import { type MediaProvider, ProviderError } from "../../providers/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 
 /** What the tasks need from the worker that runs them. */
@@ -43,57 +46,76 @@ export interface TaskContext {
   dataDir: string;
   retryBackoffMs: number;
   settings: TransitionSettings & { imagesFirst: boolean };
-  providers: { image: MediaProvider; video: MediaProvider };
+  /** A provider per kind of part. */
+  providers: { image: MediaProvider; video: MediaProvider; audio: AudioProvider };
+  /** The transcription server (STT_API_URL), when configured: lets a section read whole be cut. */
+  transcriber?: Transcriber;
   jobs: RunningJobs;
   /** Wakes idle workers after `ms` (a retry waits that long; nothing else would wake them). */
   wakeAfter(ms: number): void;
   log(line: string): void;
 }
 
-/** Frame rate of clips from providers that do not choose their own. */
-export const VIDEO_FPS = 24;
-
-/** Pixel size of images and videos for a project's aspect ratio (providers may round it). */
-export function frameSize(aspectRatio: AspectRatio): { width: number; height: number } {
-  return aspectRatio === "9:16" ? { width: 720, height: 1280 } : { width: 1280, height: 720 };
-}
+export { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
 
 /** Delay before retry number `attempt` (1 = after the first failure): doubling, at most a minute. */
 export function retryDelay(baseMs: number, attempt: number): number {
   return Math.min(60_000, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
-/** How often a running part reports provider progress as an event, at most. */
-const PROGRESS_EVERY_MS = 2000;
+/** What became of one claimed part: a take to store, or why it failed. */
+export type PartOutcome = { take: MadeTake } | { error: unknown };
 
-export async function runPartJob(ctx: TaskContext, part: PartName, payload: unknown, helpers: JobHelpers) {
+/** How one kind of part is made (see the module documentation). */
+export interface PartMaker {
+  readonly part: PartName;
+  /** Claims the job's part(s): running, in order, the job's own first; [] when there is nothing to do. */
+  claim(ctx: TaskContext, target: { runId: number; sentenceId: number; attempt: number }): Promise<ClaimedPart[]>;
+  /**
+   * Makes the claimed parts: one outcome per claim, in order. Files reserved for claim i go into
+   * `files[i]` (the media file first), so the caller can delete them whatever happens. Throwing
+   * fails the whole attempt (every claim).
+   */
+  make(ctx: TaskContext, claims: ClaimedPart[], signal: AbortSignal, files: MediaFile[][]): Promise<PartOutcome[]>;
+}
+
+/** Runs one job of a generation task (see the module documentation). */
+export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: unknown, helpers: JobHelpers) {
   const target = parsePayload(payload);
   const job = helpers.job;
   if (!target) {
     ctx.log(`Job ${job.id} (${job.task_identifier}) has an unusable payload ${JSON.stringify(payload)}; dropped.`);
     return;
   }
-  const controller = ctx.jobs.add(String(job.id), target.runId, jobKey(part, target.sentenceId));
+  const controller = ctx.jobs.add(String(job.id), target.runId, jobKey(maker.part, target.sentenceId));
   const onShutdown = () => ctx.jobs.abortAll();
   helpers.abortSignal?.addEventListener("abort", onShutdown);
-  const files: MediaFile[] = [];
   try {
-    const claim = await retryOnConnectionLoss(() => claimPart(ctx.sql, { part, ...target, attempt: job.attempts }));
-    if (!claim) return;
+    const claims = await retryOnConnectionLoss(() => maker.claim(ctx, { ...target, attempt: job.attempts }));
+    if (claims.length === 0) return;
     const { signal } = controller;
-    const started = performance.now();
-    let made: GeneratedMedia & { bytes: number };
+    const files: MediaFile[][] = claims.map(() => []);
+    const discard = (i: number) => Promise.all(files[i].map((f) => discardMediaFile(f.absolute)));
+    let outcomes: PartOutcome[];
     try {
-      made = await abandonAfterAbort(generate(ctx, claim, signal, files), signal);
+      outcomes = await abandonAfterAbort(maker.make(ctx, claims, signal, files), signal);
     } catch (error) {
-      await Promise.all(files.map((f) => discardMediaFile(f.absolute)));
+      await Promise.all(claims.map((_, i) => discard(i)));
       if (signal.aborted) {
-        await retryOnConnectionLoss(() =>
-          releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.settings.maxAttempts, runAt: job.run_at })
-        );
+        for (const claim of claims) {
+          await retryOnConnectionLoss(() =>
+            releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.settings.maxAttempts, runAt: job.run_at })
+          );
+        }
         return;
       }
-      const failure = describeFailure(error, part);
+      outcomes = claims.map(() => ({ error }));
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!("error" in outcome)) continue;
+      await discard(i);
+      const claim = claims[i];
+      const failure = describeFailure(outcome.error, maker.part);
       const retryInMs = failure.transient && claim.attempt < job.max_attempts
         ? retryDelay(ctx.retryBackoffMs, claim.attempt)
         : null;
@@ -101,82 +123,22 @@ export async function runPartJob(ctx: TaskContext, part: PartName, payload: unkn
         failPart(ctx.sql, claim, failure.message, { maxAttempts: ctx.settings.maxAttempts, retryInMs })
       );
       if (retrying && retryInMs !== null) ctx.wakeAfter(retryInMs);
-      return;
     }
-    let kept = false;
+    const made = outcomes.flatMap((o, i) => "take" in o ? [{ claim: claims[i], take: o.take, index: i }] : []);
+    const kept = new Set<number>();
     try {
-      const { kept: stored, dropped } = await retryOnConnectionLoss(() =>
-        completePart(ctx.sql, claim, {
-          path: files[0].relative,
-          needsThumbnail: made.bytes > THUMB_MAX_BYTES,
-          clipSeconds: part === "video" ? videoSeconds(claim) : null,
-          durationMs: made.durationMs ?? null,
-          width: made.width ?? null,
-          height: made.height ?? null,
-          provider: (part === "image" ? ctx.providers.image : ctx.providers.video).name,
-          elapsedMs: Math.round(performance.now() - started),
-        }, ctx.settings)
-      );
-      kept = stored;
-      await Promise.all(dropped.map((path) => discardMediaFile(mediaPath(ctx.dataDir, path))));
+      const stored = await retryOnConnectionLoss(() => completeParts(ctx.sql, made, ctx.settings));
+      for (const [k, { kept: wasKept, dropped }] of stored.entries()) {
+        if (wasKept) kept.add(made[k].index);
+        await Promise.all(dropped.map((path) => discardMediaFile(mediaPath(ctx.dataDir, path))));
+      }
     } finally {
-      if (!kept) await Promise.all(files.map((f) => discardMediaFile(f.absolute)));
+      for (const { index } of made) if (!kept.has(index)) await discard(index);
     }
   } finally {
     ctx.jobs.remove(String(job.id));
     helpers.abortSignal?.removeEventListener("abort", onShutdown);
   }
-}
-
-/** The clip length a video is made for: its narration's length when it has narration. */
-function videoSeconds(claim: ClaimedPart): number {
-  return claim.narrationMs !== null ? Math.max(1, claim.narrationMs / 1000) : claim.clipSeconds;
-}
-
-/**
- * Calls the provider for the claimed part; returns what it made and the file's size. Files it reserves are pushed to
- * `files` (the media file first), so the caller can delete them whatever happens.
- */
-async function generate(
-  ctx: TaskContext,
-  claim: ClaimedPart,
-  signal: AbortSignal,
-  files: MediaFile[],
-): Promise<GeneratedMedia & { bytes: number }> {
-  let lastProgress = performance.now();
-  const onProgress = (fraction: number) => {
-    const now = performance.now();
-    if (!(fraction > 0 && fraction < 1) || now - lastProgress < PROGRESS_EVERY_MS || signal.aborted) return;
-    lastProgress = now;
-    reportProgress(ctx.sql, claim, fraction).catch(() => {});
-  };
-  const onStatus = (status: { phase: "waiting" | "running" }) => {
-    if (signal.aborted) return;
-    reportPhase(ctx.sql, claim, status.phase === "waiting" ? "waiting" : null).catch(() => {});
-  };
-  signal.throwIfAborted();
-  const file = await newMediaFile(ctx.dataDir, claim);
-  files.push(file);
-  const request = {
-    prompt: claim.prompt,
-    ...frameSize(claim.aspectRatio),
-    seed: claim.seed,
-    attempt: claim.attempt,
-    maxAttempts: ctx.settings.maxAttempts,
-    outPath: file.absolute,
-    signal,
-    onProgress,
-    onStatus,
-  };
-  const made = claim.part === "image"
-    ? await ctx.providers.image.generateImage(request)
-    : await ctx.providers.video.imageToVideo({
-      ...request,
-      image: mediaPath(ctx.dataDir, claim.imagePath!),
-      seconds: videoSeconds(claim),
-      fps: VIDEO_FPS,
-    });
-  return { ...made, bytes: (await Deno.stat(file.absolute)).size };
 }
 
 /** How long a provider may ignore an abort before the job stops waiting for it. */
