@@ -1061,7 +1061,11 @@ function batch(opName, delay, rawCallback, errorHandler, retryOptions) {
                     // Tell other callers to wait until we're successful again (i.e. apply backpressure)
                     holdup();
                     lastError = coerceError(e);
-                    break;
+                    // Scene Studio patch (graphile/worker#636): upstream 0.18.0 has `break` here, so a
+                    // batched completeJobs/failJobs was never retried: one dropped connection made the
+                    // pool shut down ("queue is in an inconsistent state"). Retry as BATCH_RETRY_OPTIONS
+                    // intends (20 attempts, 200 ms growing to 30 s). Both statements are idempotent.
+                    continue;
                 }
             }
             throw (lastError ??

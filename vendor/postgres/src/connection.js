@@ -252,6 +252,15 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
   }
 
   function nextWrite(fn) {
+    // Scene Studio patch (porsager/postgres#1154, #1208): a write batched with setImmediate can
+    // still run after closed() set socket = null; upstream 3.4.9 then throws a TypeError from the
+    // immediate callback, which no caller can catch and which ends the process. Settle instead:
+    // whatever was waiting on this connection fails with CONNECTION_CLOSED.
+    if (!socket) {
+      chunk = nextWriteTimer = null
+      error(Errors.connection('CONNECTION_CLOSED', options))
+      return true
+    }
     const x = socket.write(chunk, fn)
     nextWriteTimer !== null && clearImmediate(nextWriteTimer)
     chunk = nextWriteTimer = null
@@ -438,6 +447,10 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
     remaining = 0
     incomings = null
     clearImmediate(nextWriteTimer)
+    // Scene Studio patch: drop bytes batched for the socket that just closed (their queries are
+    // rejected below). Upstream keeps them and a stale nextWriteTimer, so the next connect's
+    // StartupMessage was appended to them and never sent: the reconnect hung until connect_timeout.
+    chunk = nextWriteTimer = null
     socket.removeListener('data', data)
     socket.removeListener('connect', connected)
     idleTimer.cancel()
@@ -450,7 +463,18 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
     if (initial)
       return reconnect()
 
-    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))
+    // Scene Studio patch: upstream skipped this when hadError, trusting error() on the socket's
+    // 'error' event to have settled everything; but under Deno 'close' comes ticks later, and a
+    // query sent in between (a transaction's next statement) waited in `sent` forever.
+    if (query || sent.length)
+      error(Errors.connection('CONNECTION_CLOSED', options, socket))
+    // Scene Studio patch: the query in flight is settled now. Upstream kept it as `query`, so
+    // end() waited for it forever, and an end() already waiting for it was never resolved: settle
+    // both, and forget the query's state as ReadyForQuery would (a kept errorResponse would fail
+    // the next connection's first query).
+    query = results = errorResponse = null
+    result = new Result()
+    ended && (ended(), ending = ended = null)
     closedTime = performance.now()
     hadError && options.shared.retries++
     delay = (typeof backoff === 'function' ? backoff(options.shared.retries) : backoff) * 1000
@@ -561,7 +585,10 @@ function Connection(options, queues = {}, { onopen = noop, onend = noop, onclose
 
       if (needsTypes) {
         initial.reserve && (initial = null)
-        return fetchArrayTypes()
+        // Scene Studio patch: upstream left this promise unhandled; when the connection is lost
+        // during the type fetch (at every new connection) the rejection ended the process. The
+        // failure already reaches the waiting query through errored()/closed().
+        return fetchArrayTypes().catch(noop)
       }
 
       initial && !initial.reserve && execute(initial)

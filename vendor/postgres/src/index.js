@@ -211,13 +211,18 @@ function Postgres(a, b) {
       })
 
     move(c, reserved)
-    c.reserved = () => queue.length
+    const reservation = c.reserved = () => queue.length
       ? c.execute(queue.shift())
       : move(c, reserved)
     c.reserved.release = true
 
     const sql = Sql(handler)
     sql.release = () => {
+      // Scene Studio patch: if the connection closed while reserved, onclose() already put it
+      // back (in the closed queue); upstream moved it on to the open queue, socket-less, and the
+      // next pooled query on it failed from a setImmediate callback.
+      if (c.reserved !== reservation)
+        return
       c.reserved = null
       onopen(c)
     }
@@ -225,6 +230,11 @@ function Postgres(a, b) {
     return sql
 
     function handler(q) {
+      // Scene Studio patch (porsager/postgres#1208): once the reserved connection closed (or was
+      // released), its queries must fail, not be written to whatever socket it has by then.
+      if (c.reserved !== reservation)
+        return q.reject(Errors.connection('CONNECTION_CLOSED', options))
+
       c.queue === full
         ? queue.push(q)
         : c.execute(q) || move(c, full)
@@ -236,6 +246,7 @@ function Postgres(a, b) {
     const queries = Queue()
     let savepoints = 0
       , connection
+      , reservation
       , prepare = null
 
     try {
@@ -290,6 +301,14 @@ function Postgres(a, b) {
 
       function handler(q) {
         q.catch(e => uncaughtError || (uncaughtError = e))
+        // Scene Studio patch (porsager/postgres#1154, #1208): when the transaction's connection
+        // closed, onclose() cleared c.reserved. Upstream still executed the queries that follow
+        // (the ROLLBACK of scope() at least) on the dead connection: a write to socket = null
+        // from a setImmediate callback, an uncatchable TypeError that ended the process, or, if
+        // the pool had reconnected it meanwhile, a statement outside the transaction. Fail them.
+        if (c.reserved !== reservation)
+          return q.reject(Errors.connection('CONNECTION_CLOSED', options))
+
         c.queue === full
           ? queries.push(q)
           : c.execute(q) || move(c, full)
@@ -299,7 +318,7 @@ function Postgres(a, b) {
     function onexecute(c) {
       connection = c
       move(c, reserved)
-      c.reserved = () => queries.length
+      reservation = c.reserved = () => queries.length
         ? c.execute(queries.shift())
         : move(c, reserved)
     }
