@@ -13,6 +13,7 @@ import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
+import { readyz } from "./routes/readyz.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { renderPage } from "./routes/pages/render.ts";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", readyz(deps));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());
   app.route("/", homePages(deps));
@@ -50,7 +52,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((err, c) => {
     const { status, body } = errorToJson(err);
-    if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    if (status === 503) console.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`);
+    else if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
     if (c.req.path.startsWith("/api/")) return c.json(body, status);
     return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
   });

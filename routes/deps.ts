@@ -6,6 +6,7 @@
 import type { Config } from "../config.ts";
 import type { Sql } from "../core/db/client.ts";
 import type { EventHub } from "../core/live/hub.ts";
+import type { ReadinessSources } from "../core/system/readiness.ts";
 
 /** What the routes need: the database and the settings. */
 export interface AppDeps {
@@ -13,4 +14,6 @@ export interface AppDeps {
   config: Config;
   /** Live-event fan-out of this web process (core/live/hub.ts); without it the SSE route answers 503. */
   hub?: EventHub;
+  /** The supervised parts /readyz reports (main.ts); without them only the database is checked. */
+  readiness?: ReadinessSources;
 }

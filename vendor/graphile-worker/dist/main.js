@@ -1032,6 +1032,10 @@ function batch(opName, delay, rawCallback, errorHandler, retryOptions) {
     function allgood() {
         if (backpressure) {
             backpressure.resolve();
+            // Scene Studio patch (goes with the `continue` below): forget the released backpressure.
+            // Upstream kept it, so every later successful batch decremented `pending` again; it went
+            // negative, release() never saw 0, and the worker pool's shutdown hung.
+            backpressure = null;
             // Bump a tick to give the things held up by backpressure a chance to register.
             process.nextTick(decrementPending);
         }
