@@ -17,6 +17,7 @@ import { EventHub } from "./core/live/hub.ts";
 import { ensureDemoProject } from "./core/domain/demo.ts";
 import { migrate } from "./core/db/migrate.ts";
 import { DEFAULT_RESTART_POLICY, Supervisor } from "./core/system/supervisor.ts";
+import { watchLaunchers } from "./core/system/launcher.ts";
 import { buildIslands } from "./islands_runtime/build.ts";
 import { startWorker, type StudioWorker } from "./workers/runner.ts";
 
@@ -82,6 +83,8 @@ let hub: EventHub | undefined;
 // From here on Ctrl-C stops whatever has started, the database last.
 Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
 Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
+// npx passes a SIGTERM on to a shell that drops it: follow the launcher out instead (core/system/launcher.ts).
+watchLaunchers((why) => shutdown(why));
 await migrate(sql, database.url);
 if (runWeb) {
   const demoId = await ensureDemoProject(sql);
@@ -164,7 +167,7 @@ async function stopAll() {
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log(`Received ${signal}: shutting down.`);
+  log(signal.startsWith("SIG") ? `Received ${signal}: shutting down.` : `Shutting down: ${signal}.`);
   await stopWithin(30_000);
   log("Stopped.");
   Deno.exit(EXIT.STOPPED);
