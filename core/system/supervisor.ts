@@ -160,6 +160,7 @@ export class Supervisor<T extends Supervised> {
       });
       this.#wake = undefined;
       if (this.#stopping) return;
+      const startedAt = performance.now();
       try {
         running = await this.#options.start();
       } catch (error) {
@@ -174,7 +175,10 @@ export class Supervisor<T extends Supervised> {
       this.#current = running;
       this.#status.restarts++;
       this.#set("running");
-      this.#options.log(`${this.#options.what} is running again (restart ${this.#status.restarts}).`);
+      const took = ((performance.now() - startedAt) / 1000).toFixed(1);
+      this.#options.log(
+        `${this.#options.what} is running again (restart ${this.#status.restarts}, started in ${took} s).`,
+      );
       await this.#options.onRestart?.(running);
     }
   }
