@@ -15,8 +15,8 @@ Deno.test("backends terminated every 500 ms: the processes stay up and the run c
   const env = {
     DATABASE_URL: db.url,
     STUDIO_DATA_DIR: dataDir,
-    SIMULATED_IMAGE_MS: "150",
-    SIMULATED_VIDEO_MS: "150",
+    SIMULATED_IMAGE_MS: "250",
+    SIMULATED_VIDEO_MS: "250",
     // Until the engine backs off globally on database errors (issue 10, engine half), each
     // interrupted attempt counts; five keeps a scene from failing on three unlucky terminations.
     MAX_ATTEMPTS: "5",
