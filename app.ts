@@ -32,6 +32,7 @@ import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uplo
 import { exportsApi } from "./routes/api/exports.ts";
 import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
+import { readyz } from "./routes/readyz.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
 import { renderPage } from "./islands_runtime/server.tsx";
@@ -84,6 +85,7 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1", narrationUploadsApi(deps));
   app.route("/api/v1", exportsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", readyz(deps));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());
   app.route("/", loginPages({ token, sessions, failures, secureCookies }));
@@ -99,7 +101,8 @@ export function createApp(given: AppDeps): Hono {
 
   app.onError((err, c) => {
     const { status, body } = errorToJson(err);
-    if (status === 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    if (status === 503) console.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`);
+    else if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
     if (c.req.path.startsWith("/api/")) return c.json(body, status);
     return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
   });

@@ -11,6 +11,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { filterOptions as opts, fontPath, runFfmpeg } from "./ffmpeg.ts";
+import { validateMediaFile } from "../media/validate.ts";
 import {
   type GeneratedMedia,
   type ImageRequest,
@@ -115,6 +116,7 @@ async function generateImage(request: ImageRequest, timeoutMs: number): Promise<
       "-y",
       `file:${part}`,
     ], { signal, timeoutMs, task: "render the draft image" });
+    await checkWritten(part, "image");
     await Deno.rename(part, request.outPath);
     request.onProgress?.(1);
     return { path: request.outPath, mimeType: "image/png" };
@@ -194,6 +196,7 @@ async function imageToVideo(request: VideoRequest, timeoutMs: number): Promise<G
       task: "render the draft video",
       onProgress: request.onProgress ? ({ frame }) => request.onProgress?.(Math.min(0.99, frame / frames)) : undefined,
     });
+    await checkWritten(part, "video");
     await Deno.rename(part, request.outPath);
     request.onProgress?.(1);
     return { path: request.outPath, mimeType: "video/mp4" };
@@ -412,6 +415,20 @@ function checkSize(width: number, height: number, video: boolean): void {
 
 function positiveOr(value: number, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * ffmpeg's image and MP4 writers exit 0 when the disk fills up, leaving an empty or cut-off file
+ * (seen: 0-byte and truncated PNGs marked done). Check the structure before the rename; a broken
+ * file is a transient failure (free space, and the retry works). The engine decodes it again.
+ */
+async function checkWritten(path: string, kind: "image" | "video"): Promise<void> {
+  const problem = await validateMediaFile(path, kind, { decodeVideo: false });
+  if (problem) {
+    throw new ProviderError(`${problem} The media disk may be full; the scene will be tried again.`, {
+      transient: true,
+    });
+  }
 }
 
 /** A hidden temporary name next to `outPath`, renamed over it when the render is complete. */

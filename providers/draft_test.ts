@@ -9,6 +9,7 @@ import {
   processesMentioning,
   readPngSize,
 } from "./fixtures/media_checks.ts";
+import { mountSmallDisk, smallDiskUnavailable } from "../tests/helpers/small_disk.ts";
 
 const provider = createDraftProvider();
 const PROMPT = "A lighthouse on a cliff at dusk, waves crashing below, cinematic lighting";
@@ -183,3 +184,26 @@ Deno.test("draft video: a missing source image and an odd size are permanent err
       (e) => e instanceof ProviderError && !e.transient && /even/.test(e.message),
     );
   }));
+
+Deno.test({
+  name: "draft on a full disk: ffmpeg's cut-off or empty PNG is a transient error, and nothing is left behind",
+  ignore: smallDiskUnavailable() !== null,
+  fn: async () => {
+    const disk = await mountSmallDisk(512 * 1024);
+    try {
+      for (const free of [100_000, 0]) {
+        const filler = join(disk.path, "filler");
+        await Deno.remove(filler).catch(() => {});
+        await Deno.writeFile(filler, new Uint8Array(Math.max(0, (await disk.free()) - free)));
+        const error = await image(disk.path, PROMPT).then(() => null, (e) => e);
+        assert.ok(error instanceof ProviderError, `free ${free}: ${error}`);
+        assert.equal(error.transient, true);
+        assert.match(error.message, /^The generated image is (cut off|empty).*The media disk may be full/);
+        assert.doesNotMatch(error.message, new RegExp(disk.path));
+        assert.deepEqual([...Deno.readDirSync(disk.path)].map((e) => e.name), ["filler"], "no file left");
+      }
+    } finally {
+      await disk.remove();
+    }
+  },
+});

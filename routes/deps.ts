@@ -7,6 +7,7 @@ import type { Config } from "../config.ts";
 import type { Sql } from "../core/db/client.ts";
 import type { EventHub } from "../core/live/hub.ts";
 import type { Providers } from "../providers/from_config.ts";
+import type { ReadinessSources } from "../core/system/readiness.ts";
 
 /** What the routes need: the database and the settings. */
 export interface AppDeps {
@@ -16,4 +17,6 @@ export interface AppDeps {
   hub?: EventHub;
   /** The process's generation providers (status, checks before a run); built from the config if absent. */
   providers?: Providers;
+  /** The supervised parts /readyz reports (main.ts); without them only the database is checked. */
+  readiness?: ReadinessSources;
 }

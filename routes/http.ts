@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from "../core/domain/errors.ts";
 import { LARGE_BODY_BYTES, yieldToEventLoop } from "./middleware/body_timeout.ts";
+import { classifyFault } from "../core/system/faults.ts";
 
 /** One problem with a request field, as the API reports it. */
 export interface FieldIssue {
@@ -115,6 +116,14 @@ export function errorToJson(err: unknown): { status: ContentfulStatusCode; body:
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     return { status, body: { error: err.message || "The request could not be handled." } };
+  }
+  // The database is down or restarting (a route reaches no other server): say so, and that it passes.
+  const fault = classifyFault(err);
+  if (fault && fault.kind !== "disk-full" && fault.kind !== "disk-read-only" && fault.kind !== "disk-failing") {
+    return {
+      status: 503,
+      body: { error: "The database cannot be reached right now, so nothing was changed. Try again in a moment." },
+    };
   }
   return { status: 500, body: { error: "Something went wrong on the server; the error was logged." } };
 }

@@ -158,3 +158,90 @@ Deno.test("a port already in use stops start-up with a readable line and leaves 
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
 });
+
+/** Whether `npx` can run here (CI runs everything through it). */
+function hasNpx(): boolean {
+  try {
+    return new Deno.Command("npx", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until nothing listens on `port` any more; returns the ms it took, or -1 after `timeoutMs`. */
+async function portReleased(port: number, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return Math.round(performance.now() - started);
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return -1;
+}
+
+for (
+  const [launcher, command] of [
+    ["deno task start", [Deno.execPath(), "task", "start"]],
+    ["npx -y deno@2.9.6 task start", ["npx", "-y", "deno@2.9.6", "task", "start"]],
+  ] as const
+) {
+  // npm ignores a SIGINT sent to it alone (it expects the terminal to have sent Ctrl-C to the whole
+  // process group, the app included): to npx, supervisors send SIGTERM (systemd and Docker do).
+  for (const signal of command[0] === "npx" ? ["SIGTERM"] as const : ["SIGTERM", "SIGINT"] as const) {
+    Deno.test({
+      name: `${signal} to the top process of \`${launcher}\` stops the app, releases the port and stops its database`,
+      ignore: command[0] === "npx" && !hasNpx(),
+      fn: async () => {
+        const dataDir = await Deno.makeTempDir({ prefix: "studio-start-" });
+        await Deno.chmod(dataDir, 0o755);
+        const port = freePort();
+        const env: Record<string, string> = { ...Deno.env.toObject(), STUDIO_DATA_DIR: dataDir, PORT: String(port) };
+        delete env.DATABASE_URL;
+        const top = new Deno.Command(command[0], {
+          args: command.slice(1),
+          cwd: fromFileUrl(new URL("..", import.meta.url)),
+          env,
+          clearEnv: true,
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn();
+        let output = "";
+        const decoder = new TextDecoder();
+        const pumps = [top.stdout, top.stderr].map(async (s) => {
+          for await (const chunk of s) output += decoder.decode(chunk);
+        });
+        const postmaster = async () =>
+          Number((await Deno.readTextFile(`${dataDir}/postgres/postmaster.pid`).catch(() => "")).split("\n")[0]);
+        try {
+          const deadline = Date.now() + 90_000;
+          while (!output.includes("Scene Studio is ready")) {
+            if (Date.now() > deadline) throw new Error(`Not ready within 90 s:\n${output}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          const pid = await postmaster();
+          top.kill(signal); // the top process only, as a supervisor would
+          const released = await portReleased(port, 15_000);
+          assert.ok(released >= 0, `the port is still held 15 s after ${signal}:\n${output}`);
+          console.log(`${launcher}: port released ${released} ms after ${signal} to the top process`);
+          for (let i = 0; i < 200 && processRuns(pid); i++) await new Promise((r) => setTimeout(r, 50));
+          assert.ok(!processRuns(pid), "the embedded database stopped too");
+          await Promise.race([Promise.all(pumps), new Promise((r) => setTimeout(r, 10_000))]);
+          assert.match(output, /Stopped\./);
+        } finally {
+          try {
+            top.kill("SIGKILL");
+          } catch { /* gone */ }
+          await top.status;
+          await Promise.all(pumps).catch(() => {});
+          const pid = await postmaster();
+          if (pid && processRuns(pid)) Deno.kill(pid, "SIGQUIT");
+          await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+        }
+      },
+    });
+  }
+}

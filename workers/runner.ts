@@ -40,6 +40,11 @@ export interface WorkerOptions {
   /** The providers to generate with (the process's shared ones, or a test's); default: from the config. */
   providers?: { image: MediaProvider; video: MediaProvider; audio?: AudioProvider };
   log?: (line: string) => void;
+  /**
+   * Earlier pools of this process that stopped (a supervisor restarts the worker): their jobs are
+   * released and their heartbeats removed before this pool starts, if their own stop could not.
+   */
+  releasePools?: string[];
 }
 
 export interface StudioWorker {
@@ -47,8 +52,11 @@ export interface StudioWorker {
   readonly poolId: string;
   /** Stops taking jobs, lets running ones finish (bounded), releases everything. Idempotent. */
   stop(): Promise<void>;
-  /** Settles when the worker has stopped, for whatever reason. */
-  readonly stopped: Promise<void>;
+  /**
+   * Settles when the worker has stopped: with the error that stopped it (graphile-worker gave up
+   * its pool), or undefined when {@link StudioWorker.stop} asked it to. main.ts restarts or exits.
+   */
+  readonly stopped: Promise<Error | undefined>;
 }
 
 /** Time after the grace period for aborted jobs to wind down before the pool is forced. */
@@ -114,12 +122,6 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     catchUpCancels().catch((e) => log(`Could not check for cancelled runs: ${e.message}`));
   });
 
-  await checkWakeTrigger(sql, log);
-  await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
-  logReport(log, "Start-up", await reconcile(sql, settings));
-  // Files a crash left behind (written, never recorded): swept in the background.
-  runSweepMedia(sql, config.dataDir, log).catch((error) => log(`The media sweep failed: ${error.message}`));
-
   const events: WorkerEvents = new EventEmitter();
   let poolId = "";
   // A generation job that threw (a database error the task could not ride out) waits for
@@ -139,7 +141,18 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     poolId = workerPool.id;
   });
   let runner: Runner;
+  // A failed start (the database went away meanwhile) must leave nothing running: a supervisor
+  // will call startWorker again.
   try {
+    if (options.releasePools?.length) {
+      await sql`select graphile_worker.force_unlock_workers(${options.releasePools}::text[])`;
+      await sql`delete from worker_heartbeats where pool_id = any(${options.releasePools}::text[])`;
+    }
+    await checkWakeTrigger(sql, log);
+    await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
+    logReport(log, "Start-up", await reconcile(sql, settings));
+    // Files a crash left behind (written, never recorded): swept in the background.
+    runSweepMedia(sql, config.dataDir, log).catch((error) => log(`The media sweep failed: ${error.message}`));
     runner = await run({
       connectionString: options.databaseUrl,
       concurrency: config.workerConcurrency,
@@ -160,7 +173,8 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     await listener.unlisten().catch(() => {});
     throw error;
   }
-  await beat(sql, poolId);
+  // A first heartbeat now; if the database just went away, the next tick retries.
+  await beat(sql, poolId).catch((error) => log(`Worker heartbeat failed (will try again): ${error.message}`));
 
   // Heartbeat, dead-worker release, and a periodic reconciliation.
   const reconcileEvery = Math.max(1, Math.round(30_000 / config.workerHeartbeatMs));
@@ -221,13 +235,22 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   };
 
   const stopped = runner.promise.then(
-    () => stopPromise,
-    async (error) => {
+    async (): Promise<Error | undefined> => {
+      if (stopping) {
+        await stopPromise;
+        return undefined;
+      }
+      // graphile-worker shut its pool down by itself (a worker of it exited).
+      await stop();
+      return new Error("graphile-worker shut its worker pool down");
+    },
+    async (error): Promise<Error | undefined> => {
       log(`The worker stopped because of an error: ${(error as Error).message}`);
       await stop();
+      return error instanceof Error ? error : new Error(String(error));
     },
   );
-  return { poolId, stop, stopped: stopped.then(() => {}) };
+  return { poolId, stop, stopped };
 }
 
 function logReport(log: (line: string) => void, when: string, r: ReconcileReport) {

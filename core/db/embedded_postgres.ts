@@ -25,10 +25,17 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** Stops the server if this process started it. */
   stop(): Promise<void>;
+  /**
+   * Settles when the server process ends (killed, crashed, or stopped), with a few words on how;
+   * a supervisor restarts it on the same port (options.port) so connection strings stay valid.
+   */
+  exited: Promise<string>;
 }
 
 interface Options {
   log?: (line: string) => void;
+  /** Listen on this port (a restart keeps the port clients know); default: a free one. */
+  port?: number;
 }
 
 const FALLBACK_ROOT = "/var/lib/scene-studio";
@@ -71,7 +78,12 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
     if (owner && owner !== Deno.pid && processRuns(owner)) {
       // Another running app process started it: share it, and leave stopping it to that process.
       log(`Sharing the embedded Postgres of process ${owner} (port ${running.port}).`);
-      return { url: urlFor(password, running.port), dataDir: clusterDir, stop: () => Promise.resolve() };
+      return {
+        url: urlFor(password, running.port),
+        dataDir: clusterDir,
+        stop: () => Promise.resolve(),
+        exited: whenGone(running.pid),
+      };
     }
     // Left running by a process that was killed: adopt it, so that this process stops it on exit.
     await Deno.writeTextFile(ownerFile, String(Deno.pid));
@@ -84,6 +96,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
         stopped ??= stopByPid(running.pid);
         return stopped;
       },
+      exited: whenGone(running.pid),
     };
   }
 
@@ -91,7 +104,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
     await initCluster(clusterDir, passwordFile, bins.initdb, asRoot, log);
   }
   const password = (await Deno.readTextFile(passwordFile)).trim();
-  const port = freePort();
+  const port = options.port ?? freePort();
   const args = [
     "-D",
     clusterDir,
@@ -121,7 +134,10 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
   }).spawn();
   const stderr = collect(child.stderr);
   let exited = false;
-  child.status.then(() => exited = true);
+  const exitedHow = child.status.then((status) => {
+    exited = true;
+    return status.signal ? `the server was killed by ${status.signal}` : `the server exited with code ${status.code}`;
+  });
   const url = urlFor(password, port);
   const deadline = Date.now() + 60_000;
   while (!(await accepts(port))) {
@@ -150,6 +166,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
   return {
     url,
     dataDir: clusterDir,
+    exited: exitedHow,
     stop() {
       stopped ??= (async () => {
         if (exited) return;
@@ -168,6 +185,18 @@ export async function startEmbeddedPostgres(dataDir: string, options: Options = 
       return stopped;
     },
   };
+}
+
+/** Settles once process `pid` (a server this process did not spawn) no longer runs. */
+function whenGone(pid: number): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (processRuns(pid)) return;
+      clearInterval(timer);
+      resolve(`the server (pid ${pid}) is gone`);
+    }, 500);
+    Deno.unrefTimer(timer); // watching must not keep the process alive
+  });
 }
 
 /** Fast shutdown of a server this process did not spawn, waiting (bounded) until it is gone. */

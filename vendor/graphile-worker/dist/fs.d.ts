@@ -1,0 +1,1 @@
+export declare function tryStat(pathToStat: string): Promise<import("fs").Stats | null>;

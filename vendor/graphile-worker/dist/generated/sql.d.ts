@@ -1,0 +1,22 @@
+export declare const migrations: {
+    "000001.sql": string;
+    "000002.sql": string;
+    "000003.sql": string;
+    "000004.sql": string;
+    "000005.sql": string;
+    "000006.sql": string;
+    "000007.sql": string;
+    "000008.sql": string;
+    "000009.sql": string;
+    "000010.sql": string;
+    "000011.sql": string;
+    "000012.sql": string;
+    "000013.sql": string;
+    "000014.sql": string;
+    "000015.sql": string;
+    "000016.sql": string;
+    "000017.sql": string;
+    "000018.sql": string;
+    "000019.sql": string;
+    "000020.sql": string;
+};

@@ -1,0 +1,2 @@
+import type { GraphileConfig } from "graphile-config";
+export declare const LoadTaskFromJsPlugin: GraphileConfig.Plugin;
