@@ -27,7 +27,8 @@ export type MediaFormat = "png" | "mp4" | "m4a" | "wav" | "mp3";
 const EXPECTED: Record<MediaKind, MediaFormat[]> = {
   image: ["png"],
   video: ["mp4"],
-  audio: ["wav", "mp3", "m4a"],
+  // AAC narration is an MPEG-4 file whose brand may be M4A or plain MP4 (ffmpeg writes "isom").
+  audio: ["wav", "mp3", "m4a", "mp4"],
 };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

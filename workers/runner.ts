@@ -23,6 +23,7 @@ import type { Sql } from "../core/db/client.ts";
 import { CANCEL_CHANNEL, exportJobKey, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { providersFromConfig } from "../providers/from_config.ts";
+import { Backoff } from "../core/system/backoff.ts";
 import type { MediaProvider } from "../providers/types.ts";
 import { createAudioProvider, createTranscriberFromSettings } from "../providers/audio/registry.ts";
 import type { AudioProvider } from "../providers/audio/types.ts";
@@ -84,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     dataDir: config.dataDir,
     settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
+    globalBackoff: new Backoff(Math.max(500, config.retryBackoffMs), 60_000),
     providers,
     transcriber: createTranscriberFromSettings(config.audio),
     jobs,

@@ -9,6 +9,8 @@ import { type ClaimedPart, claimPart, reportPhase, reportProgress } from "../../
 import { type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
 import { THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
 import { probeMedia } from "../../media/probe.ts";
+import { validateMediaFile } from "../../media/validate.ts";
+import { ProviderError } from "../../providers/types.ts";
 import { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
 import type { PartMaker, TaskContext } from "./part_task.ts";
 
@@ -26,13 +28,14 @@ export function mediaMaker(part: "image" | "video"): PartMaker {
     async make(ctx, [claim], signal, [files]) {
       const started = performance.now();
       const made = await generate(ctx, claim, signal, files);
+      const checked = await checkOutput(files[0].absolute, part, signal);
       return [{
         take: {
           path: files[0].relative,
           needsThumbnail: made.bytes > THUMB_MAX_BYTES,
           clipSeconds: part === "video" ? videoSeconds(claim) : null,
           // A clip's length is stored (the export needs it); ask the file when the provider did not say.
-          durationMs: made.durationMs ?? (part === "video" ? await clipDuration(files[0].absolute, signal) : null),
+          durationMs: made.durationMs ?? checked.durationMs,
           width: made.width ?? null,
           height: made.height ?? null,
           provider: ctx.providers[part].name,
@@ -43,10 +46,27 @@ export function mediaMaker(part: "image" | "video"): PartMaker {
   };
 }
 
-/** A clip's length in ms as ffprobe reads it (null when it cannot tell). */
-async function clipDuration(path: string, signal: AbortSignal): Promise<number | null> {
-  const ms = (await probeMedia(path, { signal })).durationMs;
-  return ms === null ? null : Math.round(ms);
+/**
+ * Checks a generated file before its part is done (a full disk or a crashed backend can leave one
+ * empty or cut off): its signature and structure (a PNG decoded, an MP4's boxes walked), and for a
+ * clip a probe that finds its video stream and length. A bad file is a transient failure with a
+ * sentence for the creator (no server paths).
+ */
+async function checkOutput(
+  path: string,
+  part: "image" | "video",
+  signal: AbortSignal,
+): Promise<{ durationMs: number | null }> {
+  const problem = await validateMediaFile(path, part, { decodeVideo: false, signal });
+  if (problem) throw new ProviderError(problem, { transient: true });
+  if (part === "image") return { durationMs: null };
+  const probe = await probeMedia(path, { signal }).catch(() => null);
+  if (!probe?.streams.some((s) => s.type === "video") || !probe.durationMs) {
+    throw new ProviderError("The generated video has no playable video stream; it will be made again.", {
+      transient: true,
+    });
+  }
+  return { durationMs: Math.round(probe.durationMs) };
 }
 
 /** The clip length a video is made for: its narration's length when it has narration. */

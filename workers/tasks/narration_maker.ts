@@ -20,6 +20,7 @@ import { type MediaFile, newMediaFile } from "../../media/store.ts";
 import { ProviderError, type SpeechResult } from "../../providers/audio/types.ts";
 import { progressReporter } from "./media_maker.ts";
 import type { PartMaker, PartOutcome, TaskContext } from "./part_task.ts";
+import { validateMediaFile } from "../../media/validate.ts";
 
 /** The maker of narration parts. */
 export const narrationMaker: PartMaker = {
@@ -41,6 +42,12 @@ export const narrationMaker: PartMaker = {
         continue;
       }
       const file = await placeByType(ctx, claims[i], files[i], result.mimeType);
+      // A cut-off or empty recording (a full disk, a broken voice) is not stored as done.
+      const problem = await validateMediaFile(file.absolute, "audio", { signal });
+      if (problem) {
+        outcomes.push({ error: new ProviderError(problem, { transient: true }) });
+        continue;
+      }
       outcomes.push({
         take: {
           path: file.relative,

@@ -38,6 +38,8 @@ import { discardMediaFile, type MediaFile, mediaPath } from "../../media/store.t
 import type { Transcriber } from "../../providers/audio/transcribe.ts";
 import type { AudioProvider } from "../../providers/audio/types.ts";
 import { type MediaProvider, ProviderError } from "../../providers/types.ts";
+import { classifyFault, withoutServerPaths } from "../../core/system/faults.ts";
+import type { Backoff } from "../../core/system/backoff.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 
 /** What the tasks need from the worker that runs them. */
@@ -51,6 +53,8 @@ export interface TaskContext {
   /** The transcription server (STT_API_URL), when configured: lets a section read whole be cut. */
   transcriber?: Transcriber;
   jobs: RunningJobs;
+  /** The process's backoff for faults that fail every job alike (disk, database, a server). */
+  globalBackoff: Backoff;
   /** Wakes idle workers after `ms` (a retry waits that long; nothing else would wake them). */
   wakeAfter(ms: number): void;
   log(line: string): void;
@@ -116,15 +120,24 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       await discard(i);
       const claim = claims[i];
       const failure = describeFailure(outcome.error, maker.part);
-      const retryInMs = failure.transient && claim.attempt < job.max_attempts
+      // A fault that fails every job alike (disk, database, a server) waits with the others and
+      // does not use up this scene's attempts; other transient errors retry with the scene's backoff.
+      const retryInMs = failure.global
+        ? ctx.globalBackoff.next()
+        : failure.transient && claim.attempt < job.max_attempts
         ? retryDelay(ctx.retryBackoffMs, claim.attempt)
         : null;
       const retrying = await retryOnConnectionLoss(() =>
-        failPart(ctx.sql, claim, failure.message, { maxAttempts: ctx.settings.maxAttempts, retryInMs })
+        failPart(ctx.sql, claim, failure.message, {
+          maxAttempts: ctx.settings.maxAttempts,
+          retryInMs,
+          keepAttempt: failure.global,
+        })
       );
       if (retrying && retryInMs !== null) ctx.wakeAfter(retryInMs);
     }
     const made = outcomes.flatMap((o, i) => "take" in o ? [{ claim: claims[i], take: o.take, index: i }] : []);
+    if (made.length) ctx.globalBackoff.reset();
     const kept = new Set<number>();
     try {
       const stored = await retryOnConnectionLoss(() => completeParts(ctx.sql, made, ctx.settings));
@@ -169,14 +182,25 @@ async function abandonAfterAbort<T>(work: Promise<T>, signal: AbortSignal): Prom
 }
 
 /**
- * The message stored on the part and whether a retry may help. A ProviderError says so itself;
- * anything else (a bug, a full disk) is treated as transient, with a sentence around its message.
+ * The message stored on the part, whether a retry may help, and whether the failure affects every
+ * job alike (core/system/faults.ts: a full or failing disk, the database, an unreachable server —
+ * even when a provider reported it, e.g. ffmpeg's "No space left on device"). A ProviderError
+ * says itself whether it is transient; anything else (a bug) is treated as transient, with a
+ * sentence around its message. Messages never carry server paths.
  */
-export function describeFailure(error: unknown, part: PartName): { message: string; transient: boolean } {
-  if (error instanceof ProviderError) return { message: error.message, transient: error.transient };
-  const detail = error instanceof Error ? error.message : String(error);
+export function describeFailure(
+  error: unknown,
+  part: PartName,
+): { message: string; transient: boolean; global: boolean } {
+  const fault = classifyFault(error);
+  if (fault) return { message: fault.message, transient: true, global: true };
+  if (error instanceof ProviderError) {
+    return { message: withoutServerPaths(error.message), transient: error.transient, global: false };
+  }
+  const detail = withoutServerPaths(error instanceof Error ? error.message : String(error));
   return {
     message: `The ${part} could not be generated because of an unexpected error: ${detail.replace(/\.$/, "")}.`,
     transient: true,
+    global: false,
   };
 }
