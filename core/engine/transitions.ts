@@ -325,6 +325,46 @@ export async function failPart(
 }
 
 /**
+ * A video whose source image turned out unreadable (cut off by a full disk, damaged on the disk):
+ * the image is made again in the same run, and the video follows it (the image is queued with
+ * `chain`); meanwhile the video waits, idle, with `message` saying why. Nothing happens when the
+ * video no longer runs for its run.
+ */
+export async function redoSourceImage(
+  sql: Sql,
+  claim: ClaimedPart,
+  message: string,
+  settings: { maxAttempts: number },
+): Promise<void> {
+  await sql.begin(async (tx) => {
+    const row = await stillRunning(tx, claim);
+    if (!row || claim.part !== "video") return;
+    const events = [
+      await updatePart(tx, "video", claim.sentenceId, { status: "idle", error: message, attempts: 0 }),
+    ];
+    if (row.run_status === "active") {
+      events.push(
+        await updatePart(tx, "image", claim.sentenceId, {
+          status: "queued",
+          runId: claim.runId,
+          error: null,
+          attempts: 0,
+          phase: null,
+          retryAt: null,
+          chain: true,
+        }),
+      );
+      await enqueuePartJobs(
+        tx,
+        [{ part: "image", runId: claim.runId, sentenceId: claim.sentenceId }],
+        settings.maxAttempts,
+      );
+    }
+    await afterPartChange(tx, claim.runId, events);
+  });
+}
+
+/**
  * The job was stopped before it finished (worker shutdown, or an abort that no cancel explains):
  * if the run is still active the part is queued again under a new job that does not count the
  * interrupted attempt and, given `runAt` (the interrupted job's run_at), keeps its place ahead of

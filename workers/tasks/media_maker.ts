@@ -14,6 +14,14 @@ import { ProviderError } from "../../providers/types.ts";
 import { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
 import type { PartMaker, TaskContext } from "./part_task.ts";
 
+/** A video's source image cannot be read: the image is made again first (transitions.ts redoSourceImage). */
+export class SourceImageBroken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SourceImageBroken";
+  }
+}
+
 /** How often a running part reports provider progress as an event, at most. */
 export const PROGRESS_EVERY_MS = 2000;
 
@@ -97,6 +105,19 @@ export function progressReporter(ctx: TaskContext, claim: ClaimedPart, signal: A
  */
 async function generate(ctx: TaskContext, claim: ClaimedPart, signal: AbortSignal, files: MediaFile[]) {
   signal.throwIfAborted();
+  if (claim.part === "video") {
+    // The still the clip is made from must be readable, or the image is made again first.
+    const problem = await validateMediaFile(mediaPath(ctx.dataDir, claim.imagePath!), "image").catch((error) =>
+      `could not be read (${(error as Error).name})`
+    );
+    if (problem) {
+      throw new SourceImageBroken(
+        `This scene's image was damaged (${
+          problem.replace(/^The generated image /, "").replace(/\.$/, "")
+        }), so it is being made again; the video follows it.`,
+      );
+    }
+  }
   const file = await newMediaFile(ctx.dataDir, claim);
   files.push(file);
   const request = {

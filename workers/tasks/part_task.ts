@@ -30,6 +30,7 @@ import {
   completeParts,
   failPart,
   type MadeTake,
+  redoSourceImage,
   releaseInterruptedPart,
   type TransitionSettings,
 } from "../../core/engine/transitions.ts";
@@ -41,6 +42,7 @@ import { type MediaProvider, ProviderError } from "../../providers/types.ts";
 import { classifyFault, withoutServerPaths } from "../../core/system/faults.ts";
 import type { Backoff } from "../../core/system/backoff.ts";
 import type { RunningJobs } from "../running_jobs.ts";
+import { SourceImageBroken } from "./media_maker.ts";
 
 /** What the tasks need from the worker that runs them. */
 export interface TaskContext {
@@ -119,6 +121,12 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       if (!("error" in outcome)) continue;
       await discard(i);
       const claim = claims[i];
+      if (outcome.error instanceof SourceImageBroken) {
+        await retryOnConnectionLoss(() =>
+          redoSourceImage(ctx.sql, claim, (outcome.error as Error).message, ctx.settings)
+        );
+        continue;
+      }
       const failure = describeFailure(outcome.error, maker.part);
       // A fault that fails every job alike (disk, database, a server) waits with the others and
       // does not use up this scene's attempts; other transient errors retry with the scene's backoff.
