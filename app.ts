@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
+import { promptJobsApi, writePromptsApi } from "./routes/api/prompt_jobs.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
 import { sentencesApi } from "./routes/api/sentences.ts";
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
+  app.route("/api/v1/projects", writePromptsApi(deps));
+  app.route("/api/v1/prompt-jobs", promptJobsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
+import { loadPromptSettings, type PromptSettings, PromptSettingsError } from "./providers/prompts/settings.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
 
@@ -60,6 +61,8 @@ export interface Config {
   sceneOrder: SceneOrder;
   /** Takes kept per scene part; older ones are deleted with their files. */
   takesKept: number;
+  /** The prompt writer (PROMPT_* variables, providers/prompts/settings.ts). */
+  prompts: PromptSettings;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -99,6 +102,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       );
     }
   }
+  // The prompt writer's settings (PROMPT_*) are read by their own module; its errors name the variable.
+  let prompts: PromptSettings;
+  try {
+    prompts = loadPromptSettings(env);
+  } catch (error) {
+    throw error instanceof PromptSettingsError ? new ConfigError(error.message) : error;
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -118,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventsRetentionDays: e.EVENTS_RETENTION_DAYS,
     sceneOrder: e.SCENE_ORDER,
     takesKept: e.TAKES_KEPT,
+    prompts,
   };
 }
 

@@ -25,3 +25,16 @@ Deno.test("a bad value names the variable in one sentence", () => {
   assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL/);
   assert.throws(() => loadConfig({ VIDEO_PROVIDER: "comfyui" }), /VIDEO_PROVIDER=comfyui is not supported yet/);
 });
+
+Deno.test("the prompt writer's settings: rules by default, a bad one named in one sentence", () => {
+  assert.deepEqual(loadConfig({}).prompts, { provider: "rules" });
+  assert.equal(
+    loadConfig({ PROMPT_PROVIDER: "openai", PROMPT_API_URL: "http://127.0.0.1:11434/v1", PROMPT_MODEL: "m" }).prompts
+      .chat?.model,
+    "m",
+  );
+  assert.throws(
+    () => loadConfig({ PROMPT_PROVIDER: "openai" }),
+    (e: Error) => e instanceof ConfigError && /^The environment variable PROMPT_API_URL is not set/.test(e.message),
+  );
+});

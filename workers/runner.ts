@@ -4,6 +4,8 @@
  * - One image and one video at a time across all processes: jobs live in the named queues `images`
  *   and `videos` (a named queue runs one job at a time); concurrency ≥ 2 lets a process run one of
  *   each. localQueue stays off (it broke named-queue serialisation in 0.17).
+ * - Prompt jobs ("Write prompts", ./tasks/write_prompts.ts) run on their own named queue `prompts`,
+ *   one at a time, with the writer PROMPT_PROVIDER names.
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
  *   named queue unlocks with work waiting, so the next job starts at once instead of after the poll
  *   interval; a retry that waits a backoff gets a local timer that sends the same wake-up.
@@ -22,6 +24,7 @@ import type { Sql } from "../core/db/client.ts";
 import { CANCEL_CHANNEL, jobKey, parseCancel } from "../core/engine/jobs.ts";
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { createProvider } from "../providers/registry.ts";
+import { createPromptWriter } from "../providers/prompts/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
 import { reconcile, type ReconcileReport } from "../core/engine/recovery.ts";
 import { RunningJobs } from "./running_jobs.ts";
@@ -71,6 +74,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
     providers,
+    promptWriter: createPromptWriter(config.prompts),
     jobs,
     wakeAfter(ms) {
       if (stopping) return;

@@ -4,9 +4,11 @@
  */
 import type { TaskList } from "graphile-worker";
 import { PART_TASKS } from "../../core/engine/jobs.ts";
+import { PROMPT_TASK } from "../../core/engine/prompt_queue.ts";
 import { generateImageTask } from "./generate_image.ts";
 import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
+import { writePromptsTask } from "./write_prompts.ts";
 import type { TaskContext } from "./part_task.ts";
 
 export type { TaskContext } from "./part_task.ts";
@@ -16,5 +18,6 @@ export function createTaskList(ctx: TaskContext): TaskList {
     [PART_TASKS.image]: generateImageTask(ctx),
     [PART_TASKS.video]: generateVideoTask(ctx),
     [PRUNE_EVENTS_TASK]: pruneEventsTask(ctx),
+    [PROMPT_TASK]: writePromptsTask(ctx),
   };
 }

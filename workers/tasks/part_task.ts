@@ -35,6 +35,7 @@ import type { AspectRatio, PartName } from "../../core/types.ts";
 import { discardMediaFile, type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
 import { makeThumbnail, THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
 import { type GeneratedMedia, type MediaProvider, ProviderError } from "../../providers/types.ts";
+import type { PromptWriter } from "../../providers/prompts/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 
 /** What the tasks need from the worker that runs them. */
@@ -44,6 +45,8 @@ export interface TaskContext {
   retryBackoffMs: number;
   settings: TransitionSettings & { imagesFirst: boolean };
   providers: { image: MediaProvider; video: MediaProvider };
+  /** The writer of `write_prompts` jobs (PROMPT_PROVIDER). */
+  promptWriter: PromptWriter;
   jobs: RunningJobs;
   /** Wakes idle workers after `ms` (a retry waits that long; nothing else would wake them). */
   wakeAfter(ms: number): void;
