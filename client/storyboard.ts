@@ -3,9 +3,10 @@
  * fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
  */
 import { batch, type ReadonlySignal } from "@preact/signals";
-import type { ScenesUpdate, SceneUpdate } from "../core/types.ts";
+import type { PromptsUpdate, ScenesUpdate, SceneUpdate, SentenceView } from "../core/types.ts";
 import { createApi, runFrom } from "./api.ts";
 import { createDialogModel, type DialogModel } from "./dialog_model.ts";
+import { createPromptsModel, type PromptsModel } from "./prompts_model.ts";
 import { createRunModel, type RunInit, type RunModel } from "./run_model.ts";
 import { createScenesModel, type ScenesModel } from "./scenes_model.ts";
 import { type Connection, createEventStream, type EventStreamOptions, type StreamEvent } from "./stream.ts";
@@ -21,6 +22,8 @@ export interface Storyboard {
   readonly run: RunModel;
   readonly scenes: ScenesModel;
   readonly dialog: DialogModel;
+  /** The prompt writer's job ("Write prompts"). */
+  readonly prompts: PromptsModel;
   readonly connection: ReadonlySignal<Connection>;
   /** Takes the page's state (once; later calls are ignored). */
   init(init: StoryboardInit): void;
@@ -44,6 +47,7 @@ export interface StoryboardDeps extends Pick<EventStreamOptions, "EventSource" |
 export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
   const run = createRunModel(createApi(deps.fetch));
   const scenes = createScenesModel();
+  const prompts = createPromptsModel(deps.fetch);
   let projectId = 0;
   let renderedUpTo = 0;
 
@@ -60,7 +64,9 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
       if (update?.status === "queued") update.sentenceIds.forEach((id) => run.sceneQueued(id));
       return;
     }
-    if (event.type === "sentence.updated" || event.type === "project.updated") return;
+    if (event.type === "sentence.updated") return scenes.applySentence(event.data as SentenceView);
+    if (event.type === "prompts.updated") return prompts.apply(event.data as PromptsUpdate);
+    if (event.type === "project.updated") return;
     const summary = runFrom(event.data);
     if (summary) run.apply(summary, event.id);
   };
@@ -75,6 +81,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
     run,
     scenes,
     dialog: createDialogModel(),
+    prompts,
     connection: stream.connection,
     init(init) {
       if (projectId) return;

@@ -14,6 +14,11 @@ import { renderPage } from "../../islands_runtime/server.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
+// "Write prompts" (prompt writer): the island, and the page's latest prompt job it starts from.
+import WritePrompts from "../../islands/WritePrompts.tsx";
+import { currentPromptJob } from "../../core/engine/prompt_jobs.ts";
+import { jobUpdate } from "../../client/prompts_api.ts";
+import type { PromptJobView } from "../../core/types.ts";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
 
@@ -25,6 +30,8 @@ export interface StoryboardData {
   lastEventId: number;
   /** The server's clock at render, ms. */
   serverNow: number;
+  /** The project's active or latest prompt job ("Write prompts"). */
+  promptJob?: PromptJobView | null;
 }
 
 /** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
@@ -48,6 +55,7 @@ export function StoryboardPage(props: StoryboardData) {
           serverNow={props.serverNow}
           failedScenes={notices.failedScenes}
         />
+        <WritePrompts projectId={p.id} job={props.promptJob ? jobUpdate(props.promptJob) : null} />
       </header>
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
@@ -64,6 +72,7 @@ export function StoryboardPage(props: StoryboardData) {
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
           <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
+          <WritePrompts projectId={p.id} sectionId={section.id} />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
             {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
           </div>
@@ -78,7 +87,8 @@ export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">,
   const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
   const project = await getProject(sql, projectId);
   const run = await currentRun(sql, projectId);
-  return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
+  const promptJob = await currentPromptJob(sql, projectId);
+  return { project, run, lastEventId, serverNow: Date.now(), promptJob } satisfies StoryboardData;
 }
 
 /** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */
