@@ -1,8 +1,8 @@
 -- The prompt writer's jobs: "Write prompts" for a scene, a section or a whole project. A job lists
 -- the scenes it writes in script order (`sentence_ids`) and counts how many it has done
--- (`written`): each batch commits its prompts and the count together, so a job taken over after a
--- crash or a shutdown resumes at `sentence_ids[written + 1]`. `notes` carries the writer's running
--- notes (characters, setting, style) from one batch to the next, across such a resume too.
+-- (`written`): each batch is one worker job that commits its prompts and the count together, so the
+-- next batch (or a batch taken over after a crash or a shutdown) starts at `sentence_ids[written + 1]`.
+-- `notes` carries the writer's running notes (characters, setting, style) from one batch to the next.
 create table prompt_jobs (
   id integer generated always as identity primary key,
   project_id integer not null references projects (id) on delete cascade,

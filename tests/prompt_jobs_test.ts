@@ -334,7 +334,7 @@ Deno.test("write prompts with an OpenAI-compatible chat server", async (t) => {
         assert.equal(cancelled.body.job.written, 3);
         const stopping = performance.now();
         await waitFor("the worker to drop the job", async () => {
-          const rows = await db.sql`select 1 from graphile_worker.jobs where key = ${`prompts:${jobId}`}`;
+          const rows = await db.sql`select 1 from graphile_worker.jobs where task_identifier = 'write_prompts'`;
           return rows.length === 0;
         });
         const stopMs = performance.now() - stopping;

@@ -5,7 +5,7 @@
  *   and `videos` (a named queue runs one job at a time); concurrency ≥ 2 lets a process run one of
  *   each. localQueue stays off (it broke named-queue serialisation in 0.17).
  * - Prompt jobs ("Write prompts", ./tasks/write_prompts.ts) run on their own named queue `prompts`,
- *   one at a time, with the writer PROMPT_PROVIDER names.
+ *   one batch at a time, with the writer PROMPT_PROVIDER names.
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
  *   named queue unlocks with work waiting, so the next job starts at once instead of after the poll
  *   interval; a retry that waits a backoff gets a local timer that sends the same wake-up.

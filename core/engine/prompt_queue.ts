@@ -1,8 +1,9 @@
 /**
  * The prompt writer's job in graphile-worker, named in one place like core/engine/jobs.ts does for
- * the scene parts: task `write_prompts` on its own named queue `prompts` (one prompt job at a time
- * across all workers: a chat server is usually one GPU), job key `prompts:<promptJobId>`, payload
- * `{promptJobId}`, and the NOTIFY channel that stops a running one.
+ * the scene parts: task `write_prompts` on its own named queue `prompts` (one batch of one prompt job
+ * at a time across all workers: a chat server is usually one GPU), job key `prompts:<promptJobId>`
+ * (the job of the prompt job's next batch), payload `{promptJobId}`, and the NOTIFY channel that
+ * stops a running one.
  */
 import type { Tx } from "../db/client.ts";
 
@@ -16,8 +17,8 @@ export const PROMPT_QUEUE = "prompts";
 export const PROMPT_CANCEL_CHANNEL = "studio_cancel_prompts";
 
 /**
- * Tries per graphile-worker job. Failures of the writer end the prompt job themselves; only a crash,
- * or a database that stays away, spends these (each try resumes where the last batch ended).
+ * Tries per graphile-worker job (one batch). Failures of the writer end the prompt job themselves;
+ * only a crash, or a database that stays away, spends these.
  */
 const MAX_JOB_ATTEMPTS = 5;
 
@@ -36,9 +37,9 @@ export function parsePromptPayload(payload: unknown): number | null {
 }
 
 /**
- * Enqueues the job of a prompt job inside the caller's transaction. While a job with its key runs,
- * this adds a second one (graphile-worker clears the running one's key): how a job handed back at
- * shutdown is queued again.
+ * Enqueues the job of a prompt job's next batch inside the caller's transaction. While a job with
+ * its key runs, this adds a second one (graphile-worker clears the running one's key): how a batch
+ * queues the next, and how a batch handed back at shutdown is queued again.
  */
 export async function enqueuePromptJob(tx: Tx, promptJobId: number): Promise<void> {
   await tx`

@@ -1,16 +1,18 @@
 /**
  * The worker's side of a prompt job (./prompt_jobs.ts): read what is left to write, save one batch
- * of written prompts, end the job. Saving is one transaction under the project lock (the lock every
- * edit takes), which re-reads who wrote each prompt: a prompt the creator wrote, even one saved
- * while the batch was being written, is never overwritten. Each saved batch writes the
+ * of written prompts. Each batch is one graphile-worker job, so a prompt job never holds a worker
+ * for longer than one request to the writer (images and videos get their turn in between, and a
+ * shutdown hands back at most one batch). Saving is one transaction under the project lock (the
+ * lock every edit takes) which re-reads who wrote each prompt: a prompt the creator wrote, even one
+ * saved while the batch was being written, is never overwritten. The same transaction writes the
  * `sentence.updated` events of the scenes it changed (open pages show the new prompts; media made
- * from the old ones shows as out of date) and the job's progress, together with the job's count of
- * scenes done and its notes, so a job taken over after a crash resumes at the next batch.
+ * from the old ones shows as out of date), the job's count of scenes done, its notes and progress
+ * event, and then either queues the job of the next batch or ends the job.
  */
 import type { Sql } from "../db/client.ts";
 import { NotFoundError } from "../domain/errors.ts";
 import { LIMITS } from "../domain/limits.ts";
-import { getSentence } from "../domain/projects.ts";
+import { getSentences } from "../domain/projects.ts";
 import { readScriptContext, type ScriptContext } from "../domain/script_context.ts";
 import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { endPromptJob, lockJobProject, promptJobColumns, type PromptJobRow, promptsEvent } from "./prompt_jobs.ts";
@@ -71,6 +73,8 @@ export interface PromptBatch {
    * lost commit) changes nothing.
    */
   writtenAfter: number;
+  /** The job's last batch: the job then ends `completed`, else the next batch's job is queued. */
+  last: boolean;
   prompts: { sentenceId: number; imagePrompt: string; videoPrompt: string }[];
   notes: string;
 }
@@ -78,7 +82,8 @@ export interface PromptBatch {
 /**
  * Saves a batch: each prompt whose source is not 'creator' (checked under the lock) is written and
  * marked 'writer' — an image prompt equal to the sentence itself stays 'script', so it keeps
- * following edits of the text. Returns false, saving nothing, when the job is no longer active.
+ * following edits of the text. Then the next batch is queued, or the job ends. Returns false,
+ * saving nothing, when the job is no longer active.
  */
 export async function savePromptBatch(sql: Sql, jobId: number, batch: PromptBatch): Promise<boolean> {
   return await sql.begin(async (tx) => {
@@ -109,7 +114,7 @@ export async function savePromptBatch(sql: Sql, jobId: number, batch: PromptBatc
           or (s.video_prompt_source <> 'creator' and s.video_prompt <> w.video))
       returning s.id`;
     const changedIds = new Set(changed.map((r) => r.id));
-    const sentences = await Promise.all(ids.filter((id) => changedIds.has(id)).map((id) => getSentence(tx, id)));
+    const sentences = await getSentences(tx, projectId, ids.filter((id) => changedIds.has(id)));
     const events: PendingEvent[] = sentences.map((sentence) => ({
       type: "sentence.updated",
       data: sentence as unknown as Record<string, unknown>,
@@ -121,6 +126,8 @@ export async function savePromptBatch(sql: Sql, jobId: number, batch: PromptBatc
       returning ${promptJobColumns(tx)}`;
     events.push(promptsEvent(row));
     await appendEvents(tx, projectId, null, events);
+    if (batch.last) await endPromptJob(tx, jobId, "completed");
+    else await enqueuePromptJob(tx, jobId);
     return true;
   });
 }
@@ -143,7 +150,7 @@ export async function finishPromptJob(
   });
 }
 
-/** Hands an interrupted prompt job (its worker is shutting down) back to the queue, to resume at once elsewhere. */
+/** Hands an interrupted batch (its worker is shutting down) back to the queue, to be written at once elsewhere. */
 export async function releasePromptJob(sql: Sql, jobId: number): Promise<void> {
   await sql.begin(async (tx) => {
     const [row] = await tx<{ status: string }[]>`select status from prompt_jobs where id = ${jobId}`;

@@ -1,19 +1,20 @@
 /**
- * Task `write_prompts` (queue `prompts`): writes the prompts of one prompt job
- * (core/engine/prompt_jobs.ts) batch by batch with the configured writer (PROMPT_PROVIDER):
+ * Task `write_prompts` (queue `prompts`): writes the next batch of one prompt job
+ * (core/engine/prompt_jobs.ts) with the configured writer (PROMPT_PROVIDER); saving it queues the
+ * job of the batch after, so a prompt job is a chain of short jobs (core/engine/prompt_writing.ts):
  *
  * 1. register an AbortController (shutdown aborts it) and LISTEN for the job's cancel, which aborts
  *    it too (on every (re)connect it checks the job is still active, so a cancel is never missed);
- * 2. read the job's remaining scenes; for each batch, the scenes that still have a prompt the
- *    creator did not write go to the writer with the notes so far, and the result is saved (only
- *    where the creator has not written meanwhile) together with the progress;
+ * 2. read the job's remaining scenes and its notes; of the next batch, the scenes that still have a
+ *    prompt the creator did not write go to the writer, and the result is saved (only where the
+ *    creator has not written meanwhile) with the progress;
  * 3. a transient failure of the writer (busy, down, slow) is tried again with backoff, up to
  *    MAX_ATTEMPTS; a permanent one, or the last try, ends the job `failed` with the writer's
- *    sentence (what was saved stays); cancelled → the job just stops; shutdown → the job is handed
- *    back to the queue and resumes at its next batch.
+ *    sentence (what was saved stays); cancelled → the job just stops; shutdown → the batch is
+ *    handed back to the queue.
  *
  * Database errors are retried here for a while; one that persists reaches graphile-worker, which
- * runs the job again later, resuming where it stopped.
+ * runs the job again later.
  */
 import type { JobHelpers, Task } from "graphile-worker";
 import { retryOnConnectionLoss } from "../../core/db/retry.ts";
@@ -67,7 +68,7 @@ export async function runPromptJob(ctx: TaskContext, payload: unknown, helpers: 
       stopIfEnded().catch((e) => ctx.log(`Could not check whether prompt job ${jobId} was cancelled: ${e.message}`));
     });
     const work = await retryOnConnectionLoss(() => loadPromptWork(ctx.sql, jobId));
-    if (work) await writeAll(ctx, work, controller.signal);
+    if (work) await writeNextBatch(ctx, work, controller.signal);
   } finally {
     await listener?.unlisten().catch(() => {});
     ctx.jobs.remove(String(job.id));
@@ -75,29 +76,26 @@ export async function runPromptJob(ctx: TaskContext, payload: unknown, helpers: 
   }
 }
 
-/** Writes and saves every remaining batch, then ends the job (see the module doc). */
-async function writeAll(ctx: TaskContext, work: PromptWork, signal: AbortSignal): Promise<void> {
+/** Writes and saves the job's next batch (see the module doc). */
+async function writeNextBatch(ctx: TaskContext, work: PromptWork, signal: AbortSignal): Promise<void> {
   const { jobId, script } = work;
-  const batchSize = ctx.promptWriter.batchSize;
+  const ids = work.remaining.slice(0, ctx.promptWriter.batchSize);
+  if (ids.length === 0) return await retryOnConnectionLoss(() => finishPromptJob(ctx.sql, jobId, "completed"));
   const inScript = new Set(script.sections.flatMap((s) => s.sentences.map((sentence) => sentence.id)));
-  let notes = work.notes;
   try {
-    for (let i = 0; i < work.remaining.length; i += batchSize) {
-      const ids = work.remaining.slice(i, i + batchSize);
-      const scenes = (await retryOnConnectionLoss(() => openScenes(ctx.sql, ids)))
-        .filter((scene) => inScript.has(scene.sentenceId));
-      const result = scenes.length ? await writeBatch(ctx, { script, scenes, notes, signal }) : { prompts: [], notes };
-      const saved = await retryOnConnectionLoss(() =>
-        savePromptBatch(ctx.sql, jobId, {
-          writtenAfter: work.written + i + ids.length,
-          prompts: result.prompts,
-          notes: result.notes,
-        })
-      );
-      if (!saved) return; // cancelled meanwhile: nothing of this batch was saved
-      notes = result.notes;
-    }
-    await retryOnConnectionLoss(() => finishPromptJob(ctx.sql, jobId, "completed"));
+    const scenes = (await retryOnConnectionLoss(() => openScenes(ctx.sql, ids)))
+      .filter((scene) => inScript.has(scene.sentenceId));
+    const notes = work.notes;
+    const result = scenes.length ? await writeBatch(ctx, { script, scenes, notes, signal }) : { prompts: [], notes };
+    // False when the job was cancelled meanwhile: nothing of this batch is saved then.
+    await retryOnConnectionLoss(() =>
+      savePromptBatch(ctx.sql, jobId, {
+        writtenAfter: work.written + ids.length,
+        prompts: result.prompts,
+        notes: result.notes,
+        last: ids.length === work.remaining.length,
+      })
+    );
   } catch (error) {
     if (signal.aborted) {
       if (signal.reason instanceof WorkerShutdown) await retryOnConnectionLoss(() => releasePromptJob(ctx.sql, jobId));
