@@ -1,6 +1,6 @@
 /**
- * One storyboard page's client state: the models the islands share (run, scenes, failure dialog)
- * fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
+ * One storyboard page's client state: the models the islands share (run, scenes, failure dialog,
+ * prompt job) fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
  */
 import { batch, type ReadonlySignal } from "@preact/signals";
 import type { PromptsUpdate, ScenesUpdate, SceneUpdate, SentenceView } from "../core/types.ts";
