@@ -23,6 +23,7 @@ import { loginPages } from "./routes/pages/login.tsx";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
 import { projectsApi } from "./routes/api/projects.ts";
+import { promptJobsApi, writePromptsApi } from "./routes/api/prompt_jobs.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { providersFromConfig } from "./providers/from_config.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
@@ -84,6 +85,8 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1/status", statusApi(deps));
   app.route("/api/v1", narrationUploadsApi(deps));
   app.route("/api/v1", exportsApi(deps));
+  app.route("/api/v1/projects", writePromptsApi(deps));
+  app.route("/api/v1/prompt-jobs", promptJobsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", readyz(deps));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));

@@ -10,6 +10,7 @@ import { redactUrl } from "./core/db/redact_url.ts";
 import { isLoopbackHost, parseHostList, parseOriginList, parsePublicUrl } from "./core/security/addresses.ts";
 // Narration settings (AUDIO_PROVIDER, TTS_*, STT_*) are parsed by their own module.
 import { type AudioSettings, AudioSettingsError, loadAudioSettings } from "./providers/audio/settings.ts";
+import { loadPromptSettings, type PromptSettings, PromptSettingsError } from "./providers/prompts/settings.ts";
 
 const providerName = z.enum(PROVIDER_NAMES);
 
@@ -116,6 +117,8 @@ export interface Config {
   runActionsPerMinute: number;
   /** Narration: the voice (AUDIO_PROVIDER, TTS_*) and the optional transcription server (STT_*). */
   audio: AudioSettings;
+  /** The prompt writer (PROMPT_* variables, providers/prompts/settings.ts). */
+  prompts: PromptSettings;
 }
 
 /** Thrown when an environment variable has a value the app cannot use. */
@@ -190,6 +193,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   } catch (error) {
     throw error instanceof AudioSettingsError ? new ConfigError(error.message) : error;
   }
+  // The prompt writer's settings (PROMPT_*) are read by their own module; its errors name the variable.
+  let prompts: PromptSettings;
+  try {
+    prompts = loadPromptSettings(env);
+  } catch (error) {
+    throw error instanceof PromptSettingsError ? new ConfigError(error.message) : error;
+  }
   return {
     accessToken,
     allowOpenAccess,
@@ -225,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     takesKept: e.TAKES_KEPT,
     comfyui,
     audio,
+    prompts,
   };
 }
 

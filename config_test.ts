@@ -123,3 +123,16 @@ Deno.test("narration settings: read with the rest, a bad one named in one senten
   );
   assert.throws(() => loadConfig({ STT_API_URL: "ftp://x" }), /STT_API_URL/);
 });
+
+Deno.test("the prompt writer's settings: rules by default, a bad one named in one sentence", () => {
+  assert.deepEqual(loadConfig({}).prompts, { provider: "rules" });
+  assert.equal(
+    loadConfig({ PROMPT_PROVIDER: "openai", PROMPT_API_URL: "http://127.0.0.1:11434/v1", PROMPT_MODEL: "m" }).prompts
+      .chat?.model,
+    "m",
+  );
+  assert.throws(
+    () => loadConfig({ PROMPT_PROVIDER: "openai" }),
+    (e: Error) => e instanceof ConfigError && /^The environment variable PROMPT_API_URL is not set/.test(e.message),
+  );
+});

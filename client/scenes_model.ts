@@ -6,7 +6,7 @@
  * failed parts, in scene order (the failure details and the toolbar's "N failed" read them).
  */
 import { computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
-import type { PartName, PartView, ScenesUpdate, SceneUpdate, WordSpans } from "../core/types.ts";
+import type { PartName, PartView, ScenesUpdate, SceneUpdate, SentenceView, WordSpans } from "../core/types.ts";
 
 /** What a card shows of a part (a {@link PartView} without the take's details). */
 export type Shown = Pick<
@@ -52,10 +52,12 @@ export interface SceneSignals {
   image: Signal<Shown>;
   video: Signal<Shown>;
   audio: Signal<Shown>;
-  /** The video prompt once the engine has written it (null until then). */
+  /** The video prompt once the engine or the prompt writer has written it (null until then). */
   videoPrompt: Signal<string | null>;
   /** Word timings of narration made since the render (undefined until then; null: none). */
   words: Signal<WordSpans | null | undefined>;
+  /** The image prompt once it changed after the render (null until then). */
+  imagePrompt: Signal<string | null>;
 }
 
 /** A failed scene part, as the failure details list it. */
@@ -85,6 +87,8 @@ export interface ScenesModel {
   apply(update: SceneUpdate): void;
   /** Applies a `scenes.updated` event (one change to one part of many scenes; each keeps its media). */
   applyBulk(update: ScenesUpdate): void;
+  /** Applies a `sentence.updated` event: the scene's prompts (its parts come with their own events). */
+  applySentence(sentence: SentenceView): void;
   /** Every failed part of the page, in scene order, live. */
   readonly failures: ReadonlySignal<FailedPart[]>;
   /** Scenes registered so far (0 until the cards have hydrated). */
@@ -133,6 +137,7 @@ export function createScenesModel(): ScenesModel {
         audio: signal(seed?.audio ?? IDLE),
         videoPrompt: signal(null),
         words: signal(undefined),
+        imagePrompt: signal(null),
       };
       scenes.set(sentenceId, found);
       changed();
@@ -177,6 +182,12 @@ export function createScenesModel(): ScenesModel {
           attempts: update.attempts ?? prev.attempts,
         };
       }
+    },
+    applySentence(sentence) {
+      if (typeof sentence?.id !== "number") return;
+      const target = scene(sentence.id);
+      target.imagePrompt.value = sentence.imagePrompt;
+      target.videoPrompt.value = sentence.videoPrompt;
     },
     failures: computed(() => {
       version.value;

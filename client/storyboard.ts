@@ -1,12 +1,13 @@
 /**
- * One storyboard page's client state: the models the islands share (run, scenes, failure dialog)
- * fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
+ * One storyboard page's client state: the models the islands share (run, scenes, failure dialog,
+ * prompt job) fed by the page's one event stream. Islands reach it through `useStoryboard()` (`hooks.ts`).
  */
 import { batch, type ReadonlySignal } from "@preact/signals";
-import type { ExportView, ScenesUpdate, SceneUpdate } from "../core/types.ts";
+import type { ExportView, PromptsUpdate, ScenesUpdate, SceneUpdate, SentenceView } from "../core/types.ts";
 import { createApi, runFrom } from "./api.ts";
 import { createDialogModel, type DialogModel } from "./dialog_model.ts";
 import { createExportsModel, type ExportsModel } from "./exports_model.ts";
+import { createPromptsModel, type PromptsModel } from "./prompts_model.ts";
 import { createRunModel, type RunInit, type RunModel } from "./run_model.ts";
 import { createScenesModel, type ScenesModel } from "./scenes_model.ts";
 import { type Connection, createEventStream, type EventStreamOptions, type StreamEvent } from "./stream.ts";
@@ -24,6 +25,8 @@ export interface Storyboard {
   readonly dialog: DialogModel;
   /** The project's exports (the export panel). */
   readonly exports: ExportsModel;
+  /** The prompt writer's job ("Write prompts"). */
+  readonly prompts: PromptsModel;
   readonly connection: ReadonlySignal<Connection>;
   /** Takes the page's state (once; later calls are ignored). */
   init(init: StoryboardInit): void;
@@ -48,6 +51,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
   const run = createRunModel(createApi(deps.fetch));
   const scenes = createScenesModel();
   const exports = createExportsModel();
+  const prompts = createPromptsModel(deps.fetch);
   let projectId = 0;
   let renderedUpTo = 0;
 
@@ -65,7 +69,9 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
       return;
     }
     if (event.type === "export.updated") return exports.apply(event.data as ExportView);
-    if (event.type === "sentence.updated" || event.type === "project.updated") return;
+    if (event.type === "sentence.updated") return scenes.applySentence(event.data as SentenceView);
+    if (event.type === "prompts.updated") return prompts.apply(event.data as PromptsUpdate);
+    if (event.type === "project.updated") return;
     const summary = runFrom(event.data);
     if (summary) run.apply(summary, event.id);
   };
@@ -81,6 +87,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
     scenes,
     dialog: createDialogModel(),
     exports,
+    prompts,
     connection: stream.connection,
     init(init) {
       if (projectId) return;

@@ -73,3 +73,33 @@ Deno.test("cancel mid-run: the toast survives a progress event that the stream d
   frame();
   assert.equal(storyboard.run.toast.value?.runId, 1);
 });
+
+Deno.test("the stream feeds the prompts: sentence.updated sets a scene's prompts, prompts.updated the job", () => {
+  const { storyboard, frame } = makeStoryboard();
+  storyboard.init({ projectId: 7, lastEventId: 0, run: null, serverNow: 0 });
+  const scene = storyboard.scenes.scene(11, { number: 1, image: idle, video: idle, audio: idle });
+  storyboard.connect();
+  const source = FakeEventSource.last;
+  source.open();
+  source.send(1, "prompts.updated", {
+    jobId: 2,
+    status: "active",
+    scope: "project",
+    sectionId: null,
+    total: 3,
+    written: 0,
+  });
+  source.send(2, "sentence.updated", { id: 11, imagePrompt: "A gull over the sea.", videoPrompt: "It glides." });
+  source.send(3, "prompts.updated", {
+    jobId: 2,
+    status: "active",
+    scope: "project",
+    sectionId: null,
+    total: 3,
+    written: 1,
+  });
+  frame();
+  assert.equal(scene.imagePrompt.value, "A gull over the sea.");
+  assert.equal(scene.videoPrompt.value, "It glides.");
+  assert.deepEqual([storyboard.prompts.job.value?.status, storyboard.prompts.job.value?.written], ["active", 1]);
+});

@@ -29,6 +29,7 @@ const EVENT_TYPES: readonly EventType[] = [
   "scenes.updated",
   "sentence.updated",
   "project.updated",
+  "prompts.updated",
   "run.progress",
   "run.completed",
   "run.cancelled",

@@ -136,7 +136,8 @@ export type EventType =
   | "run.cancelled"
   | "sentence.updated"
   | "project.updated"
-  | "export.updated";
+  | "export.updated"
+  | "prompts.updated";
 
 /** Data of a `scene.updated` event: the whole new state of one part. */
 export interface SceneUpdate extends PartView {
@@ -191,6 +192,41 @@ export interface ScenesUpdate {
   phase: PartPhase | null;
   error?: string | null;
   attempts?: number;
+}
+
+/** Status of a prompt writer job ("Write prompts"). */
+export type PromptJobStatus = "active" | "completed" | "failed" | "cancelled";
+
+/** What a prompt job writes: the whole project, one section, or the listed scenes. */
+export type PromptJobScope = "project" | "section" | "scenes";
+
+/** A prompt writer job (GET /api/v1/prompt-jobs/:id). */
+export interface PromptJobView {
+  id: number;
+  projectId: number;
+  status: PromptJobStatus;
+  scope: PromptJobScope;
+  /** The section, when the scope is one. */
+  sectionId: number | null;
+  /** Scenes the job writes (those with a prompt the creator did not write, when it started). */
+  total: number;
+  /** Scenes done so far (a scene whose prompts the creator wrote meanwhile counts as done: nothing to write). */
+  written: number;
+  /** Why the job failed, as a sentence the creator can act on. */
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** Data of a `prompts.updated` event: a prompt job started, progressed or ended. */
+export interface PromptsUpdate {
+  jobId: number;
+  status: PromptJobStatus;
+  scope: PromptJobScope;
+  sectionId: number | null;
+  total: number;
+  written: number;
+  error?: string;
 }
 
 /** One event as stored and as sent on the SSE stream (`id:`, `event:` = type, `data:` = this). */

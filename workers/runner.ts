@@ -5,6 +5,8 @@
  *   the named queues `images`, `videos`, `audio` and `exports` (a named queue runs one job at a
  *   time); concurrency ≥ 2 lets a process run an image and a video together. localQueue stays off
  *   (it broke named-queue serialisation in 0.17).
+ * - Prompt jobs ("Write prompts", ./tasks/write_prompts.ts) run on their own named queue `prompts`,
+ *   one batch at a time, with the writer PROMPT_PROVIDER names.
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
  *   named queue unlocks with work waiting, so the next job starts at once instead of after the poll
  *   interval; a retry that waits a backoff gets a local timer that sends the same wake-up.
@@ -24,6 +26,7 @@ import { CANCEL_CHANNEL, exportJobKey, jobKey, parseCancel } from "../core/engin
 import { beat, removeHeartbeat, unlockDeadWorkers } from "../core/engine/heartbeats.ts";
 import { providersFromConfig } from "../providers/from_config.ts";
 import { Backoff } from "../core/system/backoff.ts";
+import { createPromptWriter } from "../providers/prompts/registry.ts";
 import type { MediaProvider } from "../providers/types.ts";
 import { createAudioProvider, createTranscriberFromSettings } from "../providers/audio/registry.ts";
 import type { AudioProvider } from "../providers/audio/types.ts";
@@ -88,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     globalBackoff: new Backoff(Math.max(500, config.retryBackoffMs), 60_000),
     providers,
     transcriber: createTranscriberFromSettings(config.audio),
+    promptWriter: createPromptWriter(config.prompts),
     jobs,
     wakeAfter(ms) {
       if (stopping) return;

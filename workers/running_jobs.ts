@@ -37,7 +37,8 @@ export class WorkerShutdown extends Error {
 }
 
 interface Entry {
-  runId: number;
+  /** The run of a scene part's job; null for a job of no run (a prompt job). */
+  runId: number | null;
   /** The job key of the part it makes (`image:42`). */
   key: string;
   controller: AbortController;
@@ -47,7 +48,7 @@ export class RunningJobs {
   readonly #jobs = new Map<string, Entry>();
 
   /** Registers a job; returns the controller whose signal the provider receives. */
-  add(jobId: string, runId: number, key: string): AbortController {
+  add(jobId: string, runId: number | null, key: string): AbortController {
     const controller = new AbortController();
     this.#jobs.set(jobId, { runId, key, controller });
     return controller;
@@ -100,7 +101,7 @@ export class RunningJobs {
 
   /** Run ids of the running jobs. */
   runIds(): number[] {
-    return [...new Set([...this.#jobs.values()].map((e) => e.runId))];
+    return [...new Set([...this.#jobs.values()].flatMap((e) => (e.runId === null ? [] : [e.runId])))];
   }
 
   get size(): number {

@@ -135,6 +135,27 @@ export async function getSentence(sql: Sql | Tx, sentenceId: number): Promise<Se
   return toSentence(row, await sentenceNumber(sql, row));
 }
 
+/**
+ * Reads several sentences of one project as the API shows them, in the order of `sentenceIds`
+ * (unknown ids are left out): one query, however many (the numbers come from one pass over the
+ * project's sentences, not a count per sentence).
+ */
+export async function getSentences(sql: Sql | Tx, projectId: number, sentenceIds: number[]): Promise<SentenceView[]> {
+  if (sentenceIds.length === 0) return [];
+  const rows = await sql<(SentenceRow & { number: number })[]>`
+    with numbered as (
+      select s.id, row_number() over (order by sec.position, s.position)::int as number
+      from sentences s join sections sec on sec.id = s.section_id
+      where s.project_id = ${projectId}
+    )
+    select s.id, s.project_id, s.section_id, s.position, s.text, s.image_prompt, s.video_prompt,
+      ${partsJson(sql)} as parts, n.number
+    from sentences s join numbered n on n.id = s.id
+    where s.id = any(${sentenceIds}::int[])
+    order by array_position(${sentenceIds}::int[], s.id)`;
+  return rows.map((row) => toSentence(row, row.number));
+}
+
 async function sentenceNumber(sql: Sql | Tx, row: SentenceRow): Promise<number> {
   const [{ n }] = await sql<{ n: number }[]>`
     select count(*)::int as n from sentences s join sections sec on sec.id = s.section_id

@@ -1,5 +1,6 @@
 /**
- * HTTP plumbing shared by the OpenAI-compatible speech and transcription clients: where the
+ * HTTP plumbing shared by the OpenAI-compatible speech and transcription clients (and the prompt
+ * writer's chat client, providers/prompts/chat_client.ts): where the
  * endpoint is, one request with a timeout and the caller's AbortSignal, and failures turned into
  * {@link ProviderError}s a creator can act on (bad key, unknown model or voice: permanent; busy,
  * down, slow: transient). Messages name the server by host only, never a key.
@@ -23,7 +24,10 @@ export interface ServiceNames {
  * @example
  * endpointUrl("http://127.0.0.1:8880/v1", "audio/speech") // "http://127.0.0.1:8880/v1/audio/speech"
  */
-export function endpointUrl(base: string, path: "audio/speech" | "audio/transcriptions"): string {
+export function endpointUrl(
+  base: string,
+  path: "audio/speech" | "audio/transcriptions" | "chat/completions",
+): string {
   const url = new URL(base);
   const trimmed = url.pathname.replace(/\/+$/, "");
   if (trimmed.endsWith(`/${path}`)) return url.toString();

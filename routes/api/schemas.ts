@@ -119,3 +119,14 @@ export const createExportBody = z.strictObject({
   }, { error: "captions must be an object like {burnIn: true}" }).optional(),
   placeholders: z.boolean({ error: "placeholders must be true or false" }).optional(),
 });
+
+/** "Write prompts": the listed scenes, one section, or (an empty body) the whole project. */
+export const writePromptsBody = z.strictObject({
+  sentenceIds: z.array(id("sentence id"), { error: "sentenceIds must be an array of sentence ids" }).min(
+    1,
+    "sentenceIds must not be empty; leave it out to write the whole project's prompts",
+  ).max(LIMITS.sentencesPerProject, `sentenceIds may hold at most ${LIMITS.sentencesPerProject} ids`).optional(),
+  sectionId: id("sectionId").optional(),
+}).refine((b) => b.sentenceIds === undefined || b.sectionId === undefined, {
+  message: "send sentenceIds or sectionId, not both",
+});

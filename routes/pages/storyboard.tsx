@@ -23,6 +23,11 @@ import SectionNarration from "../../islands/SectionNarration.tsx";
 import { listExports } from "../../core/exports/exports.ts";
 import { narrationWordSpans } from "../../core/engine/narration_words.ts";
 import { missingNarration } from "./narration_view.ts";
+// "Write prompts" (prompt writer): the island, and the page's latest prompt job it starts from.
+import WritePrompts from "../../islands/WritePrompts.tsx";
+import { currentPromptJob } from "../../core/engine/prompt_jobs.ts";
+import { jobUpdate } from "../../client/prompts_api.ts";
+import type { PromptJobView } from "../../core/types.ts";
 import { idParam, parseWith } from "../http.ts";
 import { updateSentenceBody } from "../api/schemas.ts";
 
@@ -40,6 +45,8 @@ export interface StoryboardData {
   exports?: ExportView[];
   /** When each word of a sentence's narration is heard, by sentence id. */
   words?: Map<number, WordSpans>;
+  /** The project's active or latest prompt job ("Write prompts"). */
+  promptJob?: PromptJobView | null;
 }
 
 /** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
@@ -64,6 +71,7 @@ export function StoryboardPage(props: StoryboardData) {
           serverNow={props.serverNow}
           failedScenes={notices.failedScenes}
         />
+        <WritePrompts projectId={p.id} job={props.promptJob ? jobUpdate(props.promptJob) : null} />
       </header>
       <ExportPanel projectId={p.id} exports={props.exports ?? []} />
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
@@ -83,6 +91,7 @@ export function StoryboardPage(props: StoryboardData) {
               s.id
             )}
           />
+          <WritePrompts projectId={p.id} sectionId={section.id} />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
             {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} words={props.words?.get(s.id)} />)}
           </div>
@@ -102,8 +111,21 @@ export async function loadStoryboard(
   const run = await currentRun(sql, projectId);
   const servers = generationServers(config);
   const gpuServer = servers.image !== null || servers.video !== null;
-  const [exports, words] = await Promise.all([listExports(sql, projectId), narrationWordSpans(sql, projectId)]);
-  return { project, run, lastEventId, serverNow: Date.now(), gpuServer, exports, words } satisfies StoryboardData;
+  const [exports, words, promptJob] = await Promise.all([
+    listExports(sql, projectId),
+    narrationWordSpans(sql, projectId),
+    currentPromptJob(sql, projectId),
+  ]);
+  return {
+    project,
+    run,
+    lastEventId,
+    serverNow: Date.now(),
+    gpuServer,
+    exports,
+    words,
+    promptJob,
+  } satisfies StoryboardData;
 }
 
 /** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */

@@ -13,6 +13,8 @@ import { generateVideoTask } from "./generate_video.ts";
 import { PRUNE_EVENTS_TASK, pruneEventsTask } from "./prune_events.ts";
 import { renderExportTask } from "./render_export.ts";
 import { SWEEP_MEDIA_TASK, sweepMediaTask } from "./sweep_media.ts";
+import { PROMPT_TASK } from "../../core/engine/prompt_queue.ts";
+import { writePromptsTask } from "./write_prompts.ts";
 import type { TaskContext } from "./part_task.ts";
 
 export type { TaskContext } from "./part_task.ts";
@@ -28,5 +30,6 @@ export function createTaskList(ctx: TaskContext, config: Config): TaskList {
     [THUMBNAIL_TASK]: makeThumbnailTask(ctx),
     [SWEEP_MEDIA_TASK]: sweepMediaTask(ctx),
     [ADMIN_ACTION_TASK]: adminActionTask({ sql: ctx.sql, config, log: ctx.log }),
+    [PROMPT_TASK]: writePromptsTask(ctx),
   };
 }

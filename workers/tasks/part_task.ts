@@ -41,6 +41,7 @@ import type { AudioProvider } from "../../providers/audio/types.ts";
 import { type MediaProvider, ProviderError } from "../../providers/types.ts";
 import { classifyFault, withoutServerPaths } from "../../core/system/faults.ts";
 import type { Backoff } from "../../core/system/backoff.ts";
+import type { PromptWriter } from "../../providers/prompts/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 import { SourceImageBroken } from "./media_maker.ts";
 
@@ -54,6 +55,8 @@ export interface TaskContext {
   providers: { image: MediaProvider; video: MediaProvider; audio: AudioProvider };
   /** The transcription server (STT_API_URL), when configured: lets a section read whole be cut. */
   transcriber?: Transcriber;
+  /** The writer of `write_prompts` jobs (PROMPT_PROVIDER). */
+  promptWriter: PromptWriter;
   jobs: RunningJobs;
   /** The process's backoff for faults that fail every job alike (disk, database, a server). */
   globalBackoff: Backoff;
