@@ -5,9 +5,11 @@
 import { Hono } from "hono";
 import type { AppDeps } from "./routes/deps.ts";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import { join } from "node:path";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
+import { mediaZipApi } from "./routes/api/media_zip.ts";
 import { projectsApi } from "./routes/api/projects.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
@@ -16,6 +18,7 @@ import { errorToJson } from "./routes/http.ts";
 import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
+import { storyboardForms } from "./routes/pages/storyboard_forms.tsx";
 import { renderPage } from "./islands_runtime/server.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
 
@@ -25,6 +28,10 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
+  // Pages and JSON go out gzipped to browsers that take it. Hono's compress leaves alone what must
+  // not be transformed or buffered: the event stream (text/event-stream, and no-transform), media
+  // (already compressed types), byte ranges, and the bundle, which is served pre-gzipped.
+  app.use(compress());
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -35,6 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/v1/projects", projectsApi(deps));
   app.route("/api/v1/projects", sceneRunsApi(deps));
   app.route("/api/v1/projects", eventsApi(deps));
+  app.route("/api/v1/projects", mediaZipApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
@@ -42,6 +50,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/static/*", staticFiles());
   app.route("/", homePages(deps));
   app.route("/", storyboardPages(deps));
+  app.route("/", storyboardForms(deps));
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {

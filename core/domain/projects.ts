@@ -1,7 +1,7 @@
 /**
  * Projects and their storyboard: create from a script, list, read, change settings, delete. No
  * HTTP here; routes and tasks call these with a postgres.js client. (Editing sentences and
- * sections: ./sentences.ts and ./sections.ts.)
+ * sections: ./sentences.ts and ./sections.ts; the project list: ./project_list.ts.)
  */
 import type { Sql, Tx } from "../db/client.ts";
 import { lockProject, type PartStateRow, toPartView } from "../engine/parts.ts";
@@ -75,17 +75,6 @@ export async function insertProject(tx: Tx, input: NewProject): Promise<CreatedP
     }
     return { id: project.id, sectionCount: sections.length, sentenceCount };
   }
-}
-
-/** All projects, newest first, with their counts. */
-export async function listProjects(sql: Sql): Promise<ProjectSummary[]> {
-  const rows = await sql<ProjectRow[]>`
-    select p.*,
-      (select count(*)::int from sections s where s.project_id = p.id) as section_count,
-      (select count(*)::int from sentences s where s.project_id = p.id) as sentence_count
-    from projects p
-    order by p.id desc`;
-  return rows.map(toSummary);
 }
 
 /** One project's summary (title, settings, counts); NotFoundError when there is none. */

@@ -1,21 +1,26 @@
-/** `/projects/:id`: the storyboard, and the no-JavaScript prompt editing form it posts to. */
+/** `/projects/:id`: the storyboard page (its forms post to ./storyboard_forms.tsx). */
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
-import { SceneCard } from "../../components/SceneCard.tsx";
-import { getProject, getSentence } from "../../core/domain/projects.ts";
-import { updateSentence } from "../../core/domain/sentences.ts";
+import { ProjectSettings } from "../../components/ProjectSettings.tsx";
+import { type CardPlace, SceneCard } from "../../components/SceneCard.tsx";
+import { AddSection, SectionHead } from "../../components/SectionTools.tsx";
+import { getProject } from "../../core/domain/projects.ts";
+import { typicalJobMs } from "../../core/engine/job_times.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
-import type { ProjectView, RunSummary } from "../../core/types.ts";
+import type { ProjectView, RunSummary, TypicalJobMs } from "../../core/types.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
+import MediaViewer from "../../islands/MediaViewer.tsx";
+import ReloadNotice from "../../islands/ReloadNotice.tsx";
+import TakesDialog from "../../islands/TakesDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
-import { idParam, parseWith } from "../http.ts";
-import { updateSentenceBody } from "../api/schemas.ts";
+import { idParam } from "../http.ts";
+import { runSettings } from "../api/run_settings.ts";
 
 /** What the storyboard renders: the project, its active or latest run, and the stream's resume point. */
 export interface StoryboardData {
@@ -25,12 +30,49 @@ export interface StoryboardData {
   lastEventId: number;
   /** The server's clock at render, ms. */
   serverNow: number;
+  /** How long jobs took on the configured providers before (the time left starts from it). */
+  typical?: TypicalJobMs;
+  /** Runs make all their images before their videos. */
+  sequential?: boolean;
 }
 
-/** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
+/** Where each card of the project can move to, by sentence id ("Move up" / "Move down"). */
+export function cardPlaces(project: ProjectView): Map<number, CardPlace> {
+  const places = new Map<number, CardPlace>();
+  project.sections.forEach((section, si) => {
+    const before = project.sections[si - 1];
+    const after = project.sections[si + 1];
+    section.sentences.forEach((s, index) => {
+      const last = index === section.sentences.length - 1;
+      places.set(s.id, {
+        sectionId: section.id,
+        index,
+        last,
+        up: index > 0
+          ? { sectionId: section.id, position: index - 1 }
+          : before
+          ? { sectionId: before.id, position: before.sentences.length }
+          : null,
+        down: !last
+          ? { sectionId: section.id, position: index + 1 }
+          : after
+          ? { sectionId: after.id, position: 0 }
+          : null,
+      });
+    });
+  });
+  return places;
+}
+
+/**
+ * The storyboard: header with the title, project settings, the media download and the toolbar;
+ * notices; the dialogs (failure details, viewer, takes); the scene cards by section, each section
+ * with its tools; and "Add a section".
+ */
 export function StoryboardPage(props: StoryboardData) {
   const p = props.project;
   const notices = storyboardNotices(p);
+  const places = cardPlaces(p);
   return (
     <Layout title={p.title}>
       <header class="storyboard-header">
@@ -38,17 +80,31 @@ export function StoryboardPage(props: StoryboardData) {
           <h1>{p.title}</h1>
           <p class="muted">
             {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
-            {p.aspectRatio}
+            {p.aspectRatio} · {p.clipSeconds} s clips
           </p>
+          {notices.hasMedia && (
+            <p class="project-links">
+              <a href={`/api/v1/projects/${p.id}/media.zip`} download data-testid="download-all">
+                Download all media (zip)
+              </a>
+            </p>
+          )}
+          <ProjectSettings project={p} />
         </div>
         <BulkGenerationToolbar
           projectId={p.id}
           run={runForPage(props.run)}
           lastEventId={props.lastEventId}
           serverNow={props.serverNow}
+          updatedAt={p.updatedAt}
+          typical={props.typical}
+          sequential={props.sequential}
           failedScenes={notices.failedScenes}
+          missingScenes={notices.missingScenes}
+          outdatedScenes={notices.outdatedScenes}
         />
       </header>
+      <ReloadNotice />
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
           {notices.withoutAudio > 0 && (
@@ -61,53 +117,52 @@ export function StoryboardPage(props: StoryboardData) {
         </div>
       )}
       <ErrorSummaryDialog />
+      <MediaViewer />
+      <TakesDialog />
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
-          <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
+          <SectionHead
+            id={section.id}
+            title={section.title}
+            label={section.title ?? `Section ${index + 1}`}
+            index={index}
+            sections={p.sections.length}
+            scenes={section.sentences.length}
+          />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
-            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
+            {section.sentences.map((s) => <SceneCard sentence={s} place={places.get(s.id)!} key={s.id} />)}
           </div>
         </section>
       ))}
+      <AddSection projectId={p.id} />
     </Layout>
   );
 }
 
-/** Reads what the storyboard shows: the stream's resume point FIRST, then the state. */
-export async function loadStoryboard({ sql, hub }: Pick<AppDeps, "sql" | "hub">, projectId: number) {
+/**
+ * Reads what the storyboard shows: the stream's resume point FIRST, then the state; with the
+ * configuration, also how long jobs took before on its providers and the order runs make parts in.
+ */
+export async function loadStoryboard(
+  { sql, hub, config }: Pick<AppDeps, "sql" | "hub"> & Partial<Pick<AppDeps, "config">>,
+  projectId: number,
+) {
   const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
   const project = await getProject(sql, projectId);
-  const run = await currentRun(sql, projectId);
-  return { project, run, lastEventId, serverNow: Date.now() } satisfies StoryboardData;
+  const [run, typical] = await Promise.all([
+    currentRun(sql, projectId),
+    config ? typicalJobMs(sql, { image: config.imageProvider, video: config.videoProvider }) : undefined,
+  ]);
+  const sequential = config ? runSettings(config).imagesFirst === true : undefined;
+  return { project, run, lastEventId, serverNow: Date.now(), typical, sequential } satisfies StoryboardData;
 }
 
-/** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */
+/** The storyboard page's route. */
 export function storyboardPages(deps: AppDeps) {
-  const { sql } = deps;
   const pages = new Hono();
   pages.get("/projects/:id", async (c) => {
     const data = await loadStoryboard(deps, idParam(c, "id", "project"));
     return c.html(renderPage(<StoryboardPage {...data} />));
-  });
-  pages.post("/sentences/:id/prompts", async (c) => {
-    const id = idParam(c, "id", "sentence");
-    const form = await c.req.parseBody();
-    const pick = (v: unknown) => (typeof v === "string" ? v.replace(/\r\n/g, "\n").trim() : undefined);
-    // Only the fields the creator changed are saved: the form holds the prompts as they were at
-    // render (`…Before`), and the engine may have written the video prompt since, or another tab
-    // changed a prompt — an untouched field must not overwrite that.
-    const changed = (name: "imagePrompt" | "videoPrompt") => {
-      const value = pick(form[name]);
-      const before = pick(form[`${name}Before`]);
-      return value !== undefined && before !== undefined && value === before ? undefined : value;
-    };
-    const imagePrompt = changed("imagePrompt");
-    const videoPrompt = changed("videoPrompt");
-    const submitted = form.imagePrompt !== undefined || form.videoPrompt !== undefined;
-    const sentence = submitted && imagePrompt === undefined && videoPrompt === undefined
-      ? await getSentence(sql, id) // nothing changed
-      : await updateSentence(sql, id, parseWith(updateSentenceBody, { imagePrompt, videoPrompt }));
-    return c.redirect(`/projects/${sentence.projectId}#sentence-${sentence.id}`, 303);
   });
   return pages;
 }
