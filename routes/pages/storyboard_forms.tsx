@@ -74,7 +74,7 @@ const storyboard = (projectId: number, anchor = "") => `/projects/${projectId}${
  * Runs a form's change: a redirect to where it leads, or the error page with a link back (to the
  * storyboard when `back` names it).
  */
-async function handle(c: Context, back: () => Promise<string | null>, change: () => Promise<string>) {
+async function handle(c: Context, back: () => string | null | Promise<string | null>, change: () => Promise<string>) {
   let backTo: string | null = null;
   try {
     backTo = await back();
@@ -222,7 +222,7 @@ export function storyboardForms({ sql, config }: AppDeps) {
   pages.post("/projects/:id/sections", async (c) => {
     const id = projectId(c);
     const form = await c.req.parseBody();
-    return handle(c, async () => storyboard(id), async () => {
+    return handle(c, () => storyboard(id), async () => {
       const body = parseWith(addSectionBody, {
         title: field(form, "title")?.trim() || null,
         script: field(form, "script")?.trim() || undefined,
@@ -235,7 +235,7 @@ export function storyboardForms({ sql, config }: AppDeps) {
   pages.post("/projects/:id/settings", async (c) => {
     const id = projectId(c);
     const form = await c.req.parseBody();
-    return handle(c, async () => storyboard(id), async () => {
+    return handle(c, () => storyboard(id), async () => {
       const current = await projectSummary(sql, id);
       const title = field(form, "title")?.trim();
       const aspectRatio = field(form, "aspectRatio");
@@ -256,7 +256,7 @@ export function storyboardForms({ sql, config }: AppDeps) {
   pages.post("/projects/:id/delete", async (c) => {
     const id = projectId(c);
     const form = await c.req.parseBody();
-    return handle(c, async () => storyboard(id), async () => {
+    return handle(c, () => storyboard(id), async () => {
       confirmed(form, "the project");
       const { mediaFolder } = await deleteProject(sql, id);
       await removeMediaFolder(config.dataDir, mediaFolder);
