@@ -105,6 +105,8 @@ export interface SceneTally {
   missing: number;
   /** Scenes whose image or video is out of date. */
   outdated: number;
+  /** Scenes with any media to download. */
+  media: number;
 }
 
 /** The scenes of the page; see the module doc. */
@@ -244,12 +246,13 @@ export function createScenesModel(): ScenesModel {
       return out.sort(byScene);
     }),
     tally: computed(() => {
-      const tally: SceneTally = { missing: 0, outdated: 0 };
+      const tally: SceneTally = { missing: 0, outdated: 0, media: 0 };
       all((s) => {
         const image = s.image.value;
         const video = s.video.value;
         if (image.status !== "done" || video.status !== "done") tally.missing++;
         if (image.outdated || video.outdated) tally.outdated++;
+        if (image.url || video.url || s.audio.value.url) tally.media++;
       });
       return tally;
     }),

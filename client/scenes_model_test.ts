@@ -136,9 +136,9 @@ Deno.test("tally: scenes Generate All would make and remake; scenes in order", a
   scenes.scene(20, { number: 2, image: { ...done, outdated: true }, video: { ...done, outdated: true }, audio: idle });
   scenes.scene(40); // asked for by a reader, no card (yet): not in the order
   await Promise.resolve();
-  assert.deepEqual(scenes.tally.value, { missing: 1, outdated: 1 });
+  assert.deepEqual(scenes.tally.value, { missing: 1, outdated: 1, media: 2 });
   assert.deepEqual(scenes.ordered().map((s) => s.sentenceId), [10, 20, 30]);
   scenes.apply(update({ sentenceId: 20, status: "done", url: "/n", outdated: false, take: null }));
   scenes.apply(update({ sentenceId: 20, part: "video", status: "done", url: "/n", outdated: false, take: null }));
-  assert.deepEqual(scenes.tally.value, { missing: 1, outdated: 0 });
+  assert.deepEqual(scenes.tally.value, { missing: 1, outdated: 0, media: 2 });
 });

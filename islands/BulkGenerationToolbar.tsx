@@ -22,6 +22,8 @@ export interface BulkGenerationToolbarProps extends StoryboardInit {
   missingScenes: number;
   /** Scenes with an image or video out of date at render (idem). */
   outdatedScenes: number;
+  /** Whether any scene had media to download at render (idem). */
+  hasMedia: boolean;
 }
 
 /** Whether `element` is scrolled out of the viewport (false until known, and where IntersectionObserver is missing). */
@@ -62,9 +64,10 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
     : cardsKnown
     ? new Set(storyboard.scenes.failures.value.map((f) => f.sentenceId)).size
     : props.failedScenes;
-  const idle = idleAction(
-    cardsKnown ? storyboard.scenes.tally.value : { missing: props.missingScenes, outdated: props.outdatedScenes },
-  );
+  const tally = cardsKnown
+    ? storyboard.scenes.tally.value
+    : { missing: props.missingScenes, outdated: props.outdatedScenes, media: props.hasMedia ? 1 : 0 };
+  const idle = idleAction(tally);
   const toolbar = useRef<HTMLDivElement>(null);
   const pinned = useScrolledAway(toolbar, shown !== null);
 
@@ -159,6 +162,16 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
           >
             {busy === "cancel" ? "Cancelling…" : "Cancel"}
           </button>
+        )}
+        {tally.media > 0 && (
+          <a
+            href={`/api/v1/projects/${props.projectId}/media.zip`}
+            class="bulk-download"
+            download
+            data-testid="download-all"
+          >
+            Download all (zip)
+          </a>
         )}
         {showFailed > 0 && (
           <button

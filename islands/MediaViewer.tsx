@@ -64,7 +64,7 @@ export default function MediaViewer() {
         const seen = last.current;
         last.current = null;
         // Moved on to another scene: the focus goes to that scene's thumbnail, where the creator is.
-        const moved = seen && seen.now.sentenceId !== seen.first.sentenceId
+        const moved = seen && (seen.now.sentenceId !== seen.first.sentenceId || seen.now.part !== seen.first.part)
           ? document.querySelector<HTMLElement>(
             `#sentence-${seen.now.sentenceId} .scene-part--${seen.now.part} .media-open`,
           )
@@ -93,7 +93,7 @@ export default function MediaViewer() {
                 <video
                   key={state.url}
                   src={state.url}
-                  poster={state.thumbUrl ?? scene.image.value.thumbUrl ?? undefined}
+                  poster={state.thumbUrl ?? scene.image.value.thumbUrl ?? scene.image.value.url ?? undefined}
                   preload="metadata"
                   controls
                   playsInline

@@ -74,7 +74,7 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
       part={part}
       state={state}
       label={label}
-      poster={part === "video" ? img.thumbUrl : undefined}
+      poster={part === "video" ? img.thumbUrl ?? img.url : undefined}
       waitingFor={part === "video" && live(img) ? "After the image" : undefined}
       fileName={state.url ? mediaFileName(n, part, state.url) : undefined}
       onOpen={(e) => {

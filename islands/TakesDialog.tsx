@@ -85,7 +85,7 @@ export default function TakesDialog() {
                   <p class="take-head">
                     <strong>Take {list.length - i}</strong> ·{" "}
                     <time dateTime={take.createdAt}>{when(take.createdAt)}</time>
-                    {take.seed !== null && <>· seed {take.seed}</>}
+                    {take.seed !== null && ` · seed ${take.seed}`}
                   </p>
                   <p class="take-prompt">{take.prompt || <em>no prompt</em>}</p>
                 </div>

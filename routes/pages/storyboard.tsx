@@ -65,7 +65,7 @@ export function cardPlaces(project: ProjectView): Map<number, CardPlace> {
 }
 
 /**
- * The storyboard: header with the title, project settings, the media download and the toolbar;
+ * The storyboard: header with the title, project settings and the toolbar (with the media download);
  * notices; the dialogs (failure details, viewer, takes); the scene cards by section, each section
  * with its tools; and "Add a section".
  */
@@ -82,13 +82,6 @@ export function StoryboardPage(props: StoryboardData) {
             {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
             {p.aspectRatio} · {p.clipSeconds} s clips
           </p>
-          {notices.hasMedia && (
-            <p class="project-links">
-              <a href={`/api/v1/projects/${p.id}/media.zip`} download data-testid="download-all">
-                Download all media (zip)
-              </a>
-            </p>
-          )}
           <ProjectSettings project={p} />
         </div>
         <BulkGenerationToolbar
@@ -102,6 +95,7 @@ export function StoryboardPage(props: StoryboardData) {
           failedScenes={notices.failedScenes}
           missingScenes={notices.missingScenes}
           outdatedScenes={notices.outdatedScenes}
+          hasMedia={notices.hasMedia}
         />
       </header>
       <ReloadNotice />

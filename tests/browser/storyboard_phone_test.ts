@@ -31,7 +31,7 @@ suite.test("phone width: home and storyboard fit the screen", async ({ page, scr
   }));
   assert.equal(widths.page, 390, "storyboard is not wider than the phone");
   assert.equal(widths.cards.length, 12);
-  assert.equal(await page.locator(".scene-card video").count(), 12);
+  assert.equal(await page.locator(".scene-card .scene-part--video .media-open").count(), 12);
   for (const right of widths.cards) assert.ok(right <= 390, `a card ends at ${right}px`);
   await screenshot("storyboard-phone");
 });
