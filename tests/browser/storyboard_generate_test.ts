@@ -93,8 +93,10 @@ suite.test("Generate All Scenes: the label counts up to N/N, thumbnails appear, 
   assert.equal(clip.headers.get("content-type"), "video/mp4");
   assert.ok((await clip.arrayBuffer()).byteLength > 0);
   // The video prompts written by the engine replaced the "written automatically" notes live.
-  await page.waitForFunction((n) =>
-    [...document.querySelectorAll(".video-prompt")].filter((d) => !d.querySelector("em")).length === n, N);
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll(".video-prompt")].filter((d) => !d.querySelector("em")).length === n,
+    N,
+  );
   await screenshot("storyboard-3-done");
 
   // Clicking "All scenes generated" asks nothing of the server (no 409 to show).

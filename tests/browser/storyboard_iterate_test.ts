@@ -8,7 +8,7 @@ import { unzipSync } from "fflate";
 import { mediaPath } from "../../media/store.ts";
 import { waitForRunEnd } from "../helpers/worker.ts";
 import { browserSuite } from "./harness.ts";
-import { openStoryboard, type Studio, startStudio, waitForStream } from "./storyboard_env.ts";
+import { openStoryboard, startStudio, type Studio, waitForStream } from "./storyboard_env.ts";
 
 const suite = await browserSuite();
 
@@ -28,101 +28,125 @@ function fileOf(studio: Studio, url: string): Promise<Uint8Array> {
 const imageSrc = (page: Page, id: number) =>
   page.locator(`#sentence-${id} .scene-part--image .media-open`).getAttribute("href");
 
-suite.test("prompt edit → 'Prompt changed' → Regenerate → a new take; an earlier take picked; downloads", async (ctx) => {
-  const { page, context, screenshot, cleanup, pageErrors } = ctx;
-  const studio = await startStudio("sb_iterate", { imageMs: 150, videoMs: 200 });
-  const other = await context.newPage(); // a second tab on the same storyboard
-  other.on("pageerror", (e) => pageErrors.push(`other tab: ${e}`));
-  cleanup(() => studio.close(page));
-  cleanup(() => other.goto("about:blank").catch(() => {}));
-  const project = await generated(studio, 3, "Iterate");
-  const [id] = project.sentenceIds;
-  await openStoryboard(page, project.url);
-  await openStoryboard(other, project.url);
-  const card = page.locator(`#sentence-${id}`);
-  assert.equal(await page.locator("[data-testid=generate]").innerText(), "All scenes generated");
-  assert.equal(await card.locator("[data-testid=outdated]").count(), 0);
-  const firstImage = await imageSrc(page, id);
+suite.test(
+  "prompt edit → 'Prompt changed' → Regenerate → a new take; an earlier take picked; downloads",
+  async (ctx) => {
+    const { page, context, screenshot, cleanup, pageErrors } = ctx;
+    const studio = await startStudio("sb_iterate", { imageMs: 150, videoMs: 200 });
+    const other = await context.newPage(); // a second tab on the same storyboard
+    other.on("pageerror", (e) => pageErrors.push(`other tab: ${e}`));
+    cleanup(() => studio.close(page));
+    cleanup(() => other.goto("about:blank").catch(() => {}));
+    const project = await generated(studio, 3, "Iterate");
+    const [id] = project.sentenceIds;
+    await openStoryboard(page, project.url);
+    await openStoryboard(other, project.url);
+    const card = page.locator(`#sentence-${id}`);
+    assert.equal(await page.locator("[data-testid=generate]").innerText(), "All scenes generated");
+    assert.equal(await card.locator("[data-testid=outdated]").count(), 0);
+    const firstImage = await imageSrc(page, id);
 
-  // Edit the image prompt with the card's form.
-  await card.locator("details.scene-edit > summary").click();
-  await card.locator("textarea[name=imagePrompt]").fill("A red lighthouse at dawn");
-  await Promise.all([
-    page.waitForURL(`${project.url}#sentence-${id}`),
-    card.locator(".prompt-form button[type=submit]").click(),
-  ]);
-  await page.waitForSelector("html[data-islands-ready]");
-  await waitForStream(page);
-  assert.equal(await card.locator(".scene-part--image [data-testid=outdated]").innerText(), "Prompt changed");
-  assert.equal(await card.locator(".scene-part--video [data-testid=outdated]").count(), 0, "the clip still fits its image");
-  assert.equal(await page.locator("[data-testid=generate]").innerText(), "Regenerate changed (1)");
-  // The other tab follows live: the new prompt and the badge, without a reload.
-  await other.locator(`#sentence-${id} .image-prompt`, { hasText: "A red lighthouse at dawn" }).waitFor();
-  assert.equal(
-    await other.locator(`#sentence-${id} .scene-part--image [data-testid=outdated]`).innerText(),
-    "Prompt changed",
-  );
-  await other.locator("[data-testid=generate]", { hasText: "Regenerate changed (1)" }).waitFor();
-  await screenshot("iterate-1-prompt-changed");
-
-  // Regenerate the image and its clip from the card's menu.
-  await card.locator("[data-testid=regenerate]").click();
-  await card.locator(".menu-items button[data-parts='image video']").click();
-  await page.waitForFunction((id) => {
-    const parts = [...document.querySelectorAll<HTMLElement>(`#sentence-${id} .scene-part`)];
-    return parts.length === 2 && parts.every((p) =>
-      p.dataset.status === "done" && !p.querySelector("[data-testid=outdated]") &&
-      p.querySelector("[data-testid^=takes-]")?.textContent === "2 takes"
+    // Edit the image prompt with the card's form.
+    await card.locator("details.scene-edit > summary").click();
+    await card.locator("textarea[name=imagePrompt]").fill("A red lighthouse at dawn");
+    await Promise.all([
+      page.waitForURL(`${project.url}#sentence-${id}`),
+      card.locator(".prompt-form button[type=submit]").click(),
+    ]);
+    await page.waitForSelector("html[data-islands-ready]");
+    await waitForStream(page);
+    assert.equal(await card.locator(".scene-part--image [data-testid=outdated]").innerText(), "Prompt changed");
+    assert.equal(
+      await card.locator(".scene-part--video [data-testid=outdated]").count(),
+      0,
+      "the clip still fits its image",
     );
-  }, id, { timeout: 30_000 });
-  const newImage = await imageSrc(page, id);
-  assert.notEqual(newImage, firstImage);
-  await page.locator("[data-testid=generate]", { hasText: "All scenes generated" }).waitFor();
-  await other.waitForFunction(
-    ([id, src]) => document.querySelector(`#sentence-${id} .scene-part--image .media-open`)?.getAttribute("href") === src,
-    [id, newImage] as const,
-  );
-  await screenshot("iterate-2-regenerated");
+    assert.equal(await page.locator("[data-testid=generate]").innerText(), "Regenerate changed (1)");
+    // The other tab follows live: the new prompt and the badge, without a reload.
+    await other.locator(`#sentence-${id} .image-prompt`, { hasText: "A red lighthouse at dawn" }).waitFor();
+    assert.equal(
+      await other.locator(`#sentence-${id} .scene-part--image [data-testid=outdated]`).innerText(),
+      "Prompt changed",
+    );
+    await other.locator("[data-testid=generate]", { hasText: "Regenerate changed (1)" }).waitFor();
+    await screenshot("iterate-1-prompt-changed");
 
-  // The takes: the new one shown, the first one picked again (saved; the other tab follows).
-  const takesButton = card.locator("[data-testid=takes-image]");
-  await takesButton.click();
-  const dialog = page.locator("dialog[data-testid=takes-dialog][open]");
-  await dialog.locator(".take").nth(1).waitFor();
-  const takes = dialog.locator(".take");
-  assert.equal(await takes.count(), 2);
-  assert.match(await takes.nth(0).innerText(), /Take 2[\s\S]*seed \d+[\s\S]*A red lighthouse at dawn[\s\S]*Shown now/);
-  assert.match(await takes.nth(1).innerText(), /Take 1[\s\S]*seed \d+[\s\S]*Scene 1 shows the lighthouse at night\./);
-  await screenshot("iterate-3-takes");
-  await takes.nth(1).locator("[data-testid=pick-take]").click();
-  await dialog.locator(".take-shown", { hasText: "Take 1" }).waitFor();
-  assert.equal(await imageSrc(page, id), firstImage);
-  assert.equal(await card.locator(".scene-part--image [data-testid=outdated]").innerText(), "Prompt changed");
-  const [{ prompt }] = await studio.db.sql<{ prompt: string }[]>`
+    // Regenerate the image and its clip from the card's menu.
+    await card.locator("[data-testid=regenerate]").click();
+    await card.locator(".menu-items button[data-parts='image video']").click();
+    await page.waitForFunction(
+      (id) => {
+        const parts = [...document.querySelectorAll<HTMLElement>(`#sentence-${id} .scene-part`)];
+        return parts.length === 2 &&
+          parts.every((p) =>
+            p.dataset.status === "done" && !p.querySelector("[data-testid=outdated]") &&
+            p.querySelector("[data-testid^=takes-]")?.textContent === "2 takes"
+          );
+      },
+      id,
+      { timeout: 30_000 },
+    );
+    const newImage = await imageSrc(page, id);
+    assert.notEqual(newImage, firstImage);
+    await page.locator("[data-testid=generate]", { hasText: "All scenes generated" }).waitFor();
+    await other.waitForFunction(
+      ([id, src]) =>
+        document.querySelector(`#sentence-${id} .scene-part--image .media-open`)?.getAttribute("href") === src,
+      [id, newImage] as const,
+    );
+    await screenshot("iterate-2-regenerated");
+
+    // The takes: the new one shown, the first one picked again (saved; the other tab follows).
+    const takesButton = card.locator("[data-testid=takes-image]");
+    await takesButton.click();
+    const dialog = page.locator("dialog[data-testid=takes-dialog][open]");
+    await dialog.locator(".take").nth(1).waitFor();
+    const takes = dialog.locator(".take");
+    assert.equal(await takes.count(), 2);
+    assert.match(
+      await takes.nth(0).innerText(),
+      /Take 2[\s\S]*seed \d+[\s\S]*A red lighthouse at dawn[\s\S]*Shown now/,
+    );
+    assert.match(await takes.nth(1).innerText(), /Take 1[\s\S]*seed \d+[\s\S]*Scene 1 shows the lighthouse at night\./);
+    await screenshot("iterate-3-takes");
+    await takes.nth(1).locator("[data-testid=pick-take]").click();
+    await dialog.locator(".take-shown", { hasText: "Take 1" }).waitFor();
+    assert.equal(await imageSrc(page, id), firstImage);
+    assert.equal(await card.locator(".scene-part--image [data-testid=outdated]").innerText(), "Prompt changed");
+    const [{ prompt }] = await studio.db.sql<{ prompt: string }[]>`
     select t.prompt from scene_parts sp join takes t on t.id = sp.take_id where sp.sentence_id = ${id} and sp.kind = 'image'`;
-  assert.equal(prompt, "Scene 1 shows the lighthouse at night.", "the pick is saved");
-  await other.waitForFunction(
-    ([id, src]) => document.querySelector(`#sentence-${id} .scene-part--image .media-open`)?.getAttribute("href") === src,
-    [id, firstImage] as const,
-  );
-  await page.keyboard.press("Escape");
-  await page.waitForSelector("dialog[data-testid=takes-dialog]:not([open])", { state: "attached" });
-  assert.ok(await takesButton.evaluate((el) => el === document.activeElement), "focus is back on '2 takes'");
+    assert.equal(prompt, "Scene 1 shows the lighthouse at night.", "the pick is saved");
+    await other.waitForFunction(
+      ([id, src]) =>
+        document.querySelector(`#sentence-${id} .scene-part--image .media-open`)?.getAttribute("href") === src,
+      [id, firstImage] as const,
+    );
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("dialog[data-testid=takes-dialog]:not([open])", { state: "attached" });
+    assert.ok(await takesButton.evaluate((el) => el === document.activeElement), "focus is back on '2 takes'");
 
-  // The card's download: the current take, named by scene number.
-  const [still] = await Promise.all([page.waitForEvent("download"), card.locator("[data-testid=download-image]").click()]);
-  assert.equal(still.suggestedFilename(), "scene-001-image.png");
-  assert.deepEqual(await Deno.readFile((await still.path())!), await fileOf(studio, firstImage!));
+    // The card's download: the current take, named by scene number.
+    const [still] = await Promise.all([
+      page.waitForEvent("download"),
+      card.locator("[data-testid=download-image]").click(),
+    ]);
+    assert.equal(still.suggestedFilename(), "scene-001-image.png");
+    assert.deepEqual(await Deno.readFile((await still.path())!), await fileOf(studio, firstImage!));
 
-  // The project's zip: every current take, named by scene number.
-  const [zip] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-all]")]);
-  assert.equal(zip.suggestedFilename(), "iterate-media.zip");
-  const files = unzipSync(await Deno.readFile((await zip.path())!));
-  assert.deepEqual(Object.keys(files).sort(), [1, 2, 3].flatMap((n) => [`scene-00${n}-image.png`, `scene-00${n}-video.mp4`]));
-  assert.deepEqual(files["scene-001-image.png"], await fileOf(studio, firstImage!));
-  const clip = await card.locator("[data-testid=download-video]").getAttribute("href");
-  assert.deepEqual(files["scene-001-video.mp4"], await fileOf(studio, clip!));
-}, { timeoutMs: 180_000, actionTimeoutMs: 30_000 });
+    // The project's zip: every current take, named by scene number.
+    const [zip] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-all]")]);
+    assert.equal(zip.suggestedFilename(), "iterate-media.zip");
+    const files = unzipSync(await Deno.readFile((await zip.path())!));
+    assert.deepEqual(
+      Object.keys(files).sort(),
+      [1, 2, 3].flatMap((n) => [`scene-00${n}-image.png`, `scene-00${n}-video.mp4`]),
+    );
+    assert.deepEqual(files["scene-001-image.png"], await fileOf(studio, firstImage!));
+    const clip = await card.locator("[data-testid=download-video]").getAttribute("href");
+    assert.deepEqual(files["scene-001-video.mp4"], await fileOf(studio, clip!));
+  },
+  { timeoutMs: 180_000, actionTimeoutMs: 30_000 },
+);
 
 suite.test("viewer by keyboard: Enter opens, arrows move between scenes, Esc closes, focus returns", async (ctx) => {
   const { page, screenshot, cleanup } = ctx;
@@ -175,7 +199,9 @@ suite.test("viewer by keyboard: Enter opens, arrows move between scenes, Esc clo
   await page.keyboard.press("Escape");
   await page.waitForSelector("dialog[data-testid=viewer]:not([open])", { state: "attached" });
   assert.ok(
-    await page.locator(`#sentence-${ids[0]} .scene-part--video .media-open`).evaluate((el) => el === document.activeElement),
+    await page.locator(`#sentence-${ids[0]} .scene-part--video .media-open`).evaluate((el) =>
+      el === document.activeElement
+    ),
   );
   // Opened and closed without moving: back on the thumbnail that opened it.
   const third = page.locator(`#sentence-${ids[2]} .scene-part--image .media-open`);
