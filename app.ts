@@ -19,6 +19,7 @@ import { serveMedia } from "./routes/media.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
 import { storyboardForms } from "./routes/pages/storyboard_forms.tsx";
+import { sceneEditPages } from "./routes/pages/scene_edit.tsx";
 import { renderPage } from "./islands_runtime/server.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", homePages(deps));
   app.route("/", storyboardPages(deps));
   app.route("/", storyboardForms(deps));
+  app.route("/", sceneEditPages(deps));
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {

@@ -181,9 +181,9 @@ export function createScenesModel(): ScenesModel {
       found.image.value = seed.image;
       found.video.value = seed.video;
       found.audio.value = seed.audio;
-      if (seed.texts) found.texts.value = seed.texts;
     }
     if (seed) {
+      if (seed.texts && !found.texts.peek()) found.texts.value = seed.texts;
       known.add(sentenceId);
       if (found.number !== seed.number) {
         found.number = seed.number;

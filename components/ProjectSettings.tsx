@@ -1,4 +1,5 @@
 import { LIMITS } from "../core/domain/limits.ts";
+import { PostForm } from "./PostForm.tsx";
 import type { ProjectSummary } from "../core/types.ts";
 import { count } from "./count.ts";
 
@@ -12,7 +13,7 @@ export function ProjectSettings(props: { project: ProjectSummary }) {
   return (
     <details class="project-settings">
       <summary>Project settings</summary>
-      <form method="post" action={`/projects/${p.id}/settings`} class="edit-form settings-form">
+      <PostForm action={`/projects/${p.id}/settings`} class="edit-form settings-form">
         <label>
           Title
           <input name="title" required maxLength={LIMITS.titleChars} value={p.title} />
@@ -42,19 +43,14 @@ export function ProjectSettings(props: { project: ProjectSummary }) {
           A new aspect ratio or clip length marks the images and clips made for the old one as out of date.
         </p>
         <button type="submit">Save settings</button>
-      </form>
-      <form
-        method="post"
-        action={`/projects/${p.id}/delete`}
-        class="edit-form delete-form"
-        data-testid="delete-project"
-      >
+      </PostForm>
+      <PostForm action={`/projects/${p.id}/delete`} class="edit-form delete-form" data-testid="delete-project">
         <label class="confirm">
           <input type="checkbox" name="confirm" value="yes" required /> Delete “{p.title}”: its{" "}
           {count(p.sentenceCount, "scene", "scenes")} with every image, clip and narration. This cannot be undone.
         </label>
         <button type="submit" class="danger">Delete project</button>
-      </form>
+      </PostForm>
     </details>
   );
 }

@@ -1,4 +1,5 @@
 import { LIMITS } from "../core/domain/limits.ts";
+import { PostForm } from "./PostForm.tsx";
 
 /**
  * A section's heading with "Edit section": rename it, move it, add a scene at its end, and delete
@@ -13,32 +14,32 @@ export function SectionHead(
       <h2 id={`section-${id}`}>{props.label}</h2>
       <details class="section-tools">
         <summary aria-label={`Edit section ${props.label}`}>Edit section</summary>
-        <form method="post" action={`/sections/${id}/rename`} class="edit-form">
+        <PostForm action={`/sections/${id}/rename`} class="edit-form">
           <label>
             Section title
             <input name="title" maxLength={LIMITS.titleChars} value={props.title ?? ""} placeholder={props.label} />
           </label>
           <button type="submit" class="secondary">Rename</button>
-        </form>
-        <form method="post" action={`/sections/${id}/sentences`} class="edit-form">
+        </PostForm>
+        <PostForm action={`/sections/${id}/sentences`} class="edit-form">
           <label>
             New scene at the end of this section
             <textarea name="text" rows={2} required maxLength={LIMITS.sentenceChars} />
           </label>
           <button type="submit" class="secondary">Add scene</button>
-        </form>
+        </PostForm>
         <div class="edit-buttons">
           {index > 0 && <MoveSection id={id} position={index - 1} text="Move section up" />}
           {index < props.sections - 1 && <MoveSection id={id} position={index + 1} text="Move section down" />}
         </div>
         {props.sections > 1 && (
-          <form method="post" action={`/sections/${id}/delete`} class="edit-form delete-form">
+          <PostForm action={`/sections/${id}/delete`} class="edit-form delete-form">
             <label class="confirm">
               <input type="checkbox" name="confirm" value="yes" required /> Delete this section and its{" "}
               {props.scenes === 1 ? "scene" : `${props.scenes} scenes`}, with their media.
             </label>
             <button type="submit" class="danger">Delete section</button>
-          </form>
+          </PostForm>
         )}
       </details>
     </div>
@@ -47,10 +48,10 @@ export function SectionHead(
 
 function MoveSection(props: { id: number; position: number; text: string }) {
   return (
-    <form method="post" action={`/sections/${props.id}/move`}>
+    <PostForm action={`/sections/${props.id}/move`}>
       <input type="hidden" name="position" value={String(props.position)} />
       <button type="submit" class="secondary">{props.text}</button>
-    </form>
+    </PostForm>
   );
 }
 
@@ -59,7 +60,7 @@ export function AddSection(props: { projectId: number }) {
   return (
     <details class="add-section">
       <summary>Add a section</summary>
-      <form method="post" action={`/projects/${props.projectId}/sections`} class="edit-form">
+      <PostForm action={`/projects/${props.projectId}/sections`} class="edit-form">
         <label>
           Title
           <input name="title" maxLength={LIMITS.titleChars} />
@@ -70,7 +71,7 @@ export function AddSection(props: { projectId: number }) {
         </label>
         <p class="hint">The script is split into scenes as it was on import.</p>
         <button type="submit">Add section</button>
-      </form>
+      </PostForm>
     </details>
   );
 }

@@ -49,12 +49,14 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
     audio: { ...IDLE, ...audio },
     texts: { text: t, imagePrompt: ip ?? t, videoPrompt: vp ?? "" },
   });
-  const texts = scene.texts.value!;
+  const texts = scene.texts.value ?? { text: t, imagePrompt: ip ?? t, videoPrompt: vp ?? "" };
   const img = scene.image.value;
   const vid = scene.video.value;
   const label = sceneLabel(n);
   const [error, setError] = useState<string | null>(null);
   const menu = useRef<HTMLDetailsElement>(null);
+  // The menu's items exist only while it is open: a storyboard of 500 cards carries none of them.
+  const [menuOpen, setMenuOpen] = useState(false);
   const pending = run.retrying.value.has(id);
   const busy = pending || live(img) || live(vid);
   const retrying = ([["image", img], ["video", vid]] as const).filter(([, s]) => s.phase === "retrying");
@@ -121,22 +123,40 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
         ))}
       </div>
       <div class="scene-actions">
-        <details class="menu" ref={menu}>
+        <details
+          class="menu"
+          ref={menu}
+          // Like a menu: Esc closes it (back on its button), and so does tabbing out of it. (Not a
+          // focus lost to nothing: Safari does not focus a clicked button, so that is a click inside.)
+          onKeyDown={(e) => {
+            if (e.key !== "Escape" || !menu.current?.open) return;
+            e.preventDefault();
+            menu.current.open = false;
+            menu.current.querySelector("summary")?.focus();
+          }}
+          onToggle={(e) => setMenuOpen(e.currentTarget.open)}
+          onFocusOut={(e) => {
+            const next = e.relatedTarget as Node | null;
+            if (next && menu.current && !menu.current.contains(next)) menu.current.open = false;
+          }}
+        >
           <summary data-testid="regenerate" aria-label={`Regenerate ${label}`}>Regenerate</summary>
-          <div class="menu-items">
-            {REGENERATE.map(([text, parts]) => (
-              <button
-                type="button"
-                key={text}
-                aria-disabled={busy || (parts[0] === "video" && img.status !== "done") ? "true" : undefined}
-                data-parts={parts.join(" ")}
-                onClick={() =>
-                  !busy && (parts[0] !== "video" || img.status === "done") && act(() => run.regenerate(id, parts))}
-              >
-                {text}
-              </button>
-            ))}
-          </div>
+          {menuOpen && (
+            <div class="menu-items">
+              {REGENERATE.map(([text, parts]) => (
+                <button
+                  type="button"
+                  key={text}
+                  aria-disabled={busy || (parts[0] === "video" && img.status !== "done") ? "true" : undefined}
+                  data-parts={parts.join(" ")}
+                  onClick={() =>
+                    !busy && (parts[0] !== "video" || img.status === "done") && act(() => run.regenerate(id, parts))}
+                >
+                  {text}
+                </button>
+              ))}
+            </div>
+          )}
         </details>
         {error && <p class="part-error" role="alert" data-testid="card-error">{error}</p>}
       </div>

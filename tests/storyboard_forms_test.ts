@@ -126,6 +126,21 @@ Deno.test("storyboard forms", async (t) => {
       );
     });
 
+    await t.step("a scene's page holds the edits that change the order; the card links to it", async () => {
+      const storyboard = await (await app.request(`/projects/${projectId}`)).text();
+      assert.match(storyboard, new RegExp(`<a class="more-edits" href="/sentences/${one}/edit">`));
+      assert.doesNotMatch(storyboard, /action="\/sentences\/\d+\/(split|merge-next|move|delete)"/, "not on every card");
+      const res = await app.request(`/sentences/${one}/edit`);
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      for (const action of ["prompts", "split", "merge-next", "move", "delete"]) {
+        assert.match(html, new RegExp(`action="/sentences/${one}/${action}"`), action);
+      }
+      assert.match(html, new RegExp(`action="/sections/\\d+/sentences"`));
+      assert.match(html, new RegExp(`<a href="/projects/${projectId}#sentence-${one}">`));
+      assert.equal((await app.request("/sentences/999999/edit")).status, 404);
+    });
+
     await t.step("unknown ids: a 404 page", async () => {
       const res = await post("/sentences/999999/merge-next");
       assert.equal(res.status, 404);

@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
 import { ProjectSettings } from "../../components/ProjectSettings.tsx";
-import { type CardPlace, SceneCard } from "../../components/SceneCard.tsx";
+import { SceneCard } from "../../components/SceneCard.tsx";
 import { AddSection, SectionHead } from "../../components/SectionTools.tsx";
 import { getProject } from "../../core/domain/projects.ts";
 import { typicalJobMs } from "../../core/engine/job_times.ts";
@@ -36,34 +36,6 @@ export interface StoryboardData {
   sequential?: boolean;
 }
 
-/** Where each card of the project can move to, by sentence id ("Move up" / "Move down"). */
-export function cardPlaces(project: ProjectView): Map<number, CardPlace> {
-  const places = new Map<number, CardPlace>();
-  project.sections.forEach((section, si) => {
-    const before = project.sections[si - 1];
-    const after = project.sections[si + 1];
-    section.sentences.forEach((s, index) => {
-      const last = index === section.sentences.length - 1;
-      places.set(s.id, {
-        sectionId: section.id,
-        index,
-        last,
-        up: index > 0
-          ? { sectionId: section.id, position: index - 1 }
-          : before
-          ? { sectionId: before.id, position: before.sentences.length }
-          : null,
-        down: !last
-          ? { sectionId: section.id, position: index + 1 }
-          : after
-          ? { sectionId: after.id, position: 0 }
-          : null,
-      });
-    });
-  });
-  return places;
-}
-
 /**
  * The storyboard: header with the title, project settings and the toolbar (with the media download);
  * notices; the dialogs (failure details, viewer, takes); the scene cards by section, each section
@@ -72,7 +44,6 @@ export function cardPlaces(project: ProjectView): Map<number, CardPlace> {
 export function StoryboardPage(props: StoryboardData) {
   const p = props.project;
   const notices = storyboardNotices(p);
-  const places = cardPlaces(p);
   return (
     <Layout title={p.title}>
       <header class="storyboard-header">
@@ -124,7 +95,7 @@ export function StoryboardPage(props: StoryboardData) {
             scenes={section.sentences.length}
           />
           <div class={`scene-grid aspect-${p.aspectRatio.replace(":", "x")}`}>
-            {section.sentences.map((s) => <SceneCard sentence={s} place={places.get(s.id)!} key={s.id} />)}
+            {section.sentences.map((s) => <SceneCard sentence={s} key={s.id} />)}
           </div>
         </section>
       ))}

@@ -28,12 +28,20 @@ suite.test("edits during a run: text, delete, insert — safe, and other tabs he
   await page.click("[data-testid=generate]");
   await page.waitForFunction(() => document.querySelectorAll(".scene-part--image[data-status=done]").length >= 1);
 
-  /** Submits a form of a card's "Edit scene" and waits for the storyboard to be back. */
+  /**
+   * Submits a scene's form — the card's own "Edit scene" form, or one of its page's (split, insert,
+   * move, merge, delete) — and waits for the storyboard to be back.
+   */
   const submit = async (id: number, form: string, fill?: [string, string]) => {
-    const card = page.locator(`#sentence-${id}`);
-    await card.locator("details.scene-edit > summary").click();
-    if (fill) await card.locator(`${form} ${fill[0]}`).fill(fill[1]);
-    await Promise.all([page.waitForNavigation(), card.locator(`${form} button[type=submit]`).click()]);
+    let scope = page.locator(`#sentence-${id}`);
+    if (form === ".prompt-form") await scope.locator("details.scene-edit > summary").click();
+    else {
+      await scope.locator("details.scene-edit > summary").click();
+      await Promise.all([page.waitForNavigation(), scope.locator("a.more-edits").click()]);
+      scope = page.locator(".scene-edit-page");
+    }
+    if (fill) await scope.locator(`${form} ${fill[0]}`).fill(fill[1]);
+    await Promise.all([page.waitForURL(/\/projects\/\d+#/), scope.locator(`${form} button[type=submit]`).click()]);
     await page.waitForSelector("html[data-islands-ready]");
     await waitForStream(page);
   };
@@ -110,6 +118,13 @@ suite.test("edits during a run: text, delete, insert — safe, and other tabs he
   }
   await page.locator("[data-testid=generate]", { hasText: "All scenes generated" }).waitFor();
   await screenshot("editing-2-done");
+  // The scene's own page, with the edits that change the order, at phone width too.
+  await page.goto(`${studio.base}/sentences/${ids[1]}/edit`);
+  assert.equal(await page.locator("h1").innerText(), "Scene 3");
+  await screenshot("editing-3-scene-page");
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await screenshot("editing-4-scene-page-phone");
 }, { timeoutMs: 180_000, actionTimeoutMs: 30_000 });
 
 suite.test(
