@@ -12,6 +12,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { timeLeft } from "../client/eta.ts";
 import { useStoryboard } from "../client/hooks.ts";
 import { generatingLabel, idleAction, outcome, partCounts, progressFraction, scenes } from "../client/progress.ts";
+import type { RunModel } from "../client/run_model.ts";
 import type { StoryboardInit } from "../client/storyboard.ts";
 import { useClock } from "../client/use_clock.ts";
 
@@ -39,6 +40,24 @@ function useScrolledAway(element: { current: Element | null }, on: boolean): boo
     };
   }, [on]);
   return away;
+}
+
+/** Cancel the active run: in the toolbar, and in the bar pinned on phones ("Cancel generation"). */
+function CancelButton(props: { model: RunModel; testId?: string; small?: boolean }) {
+  const busy = props.model.busy.value;
+  return (
+    <button
+      type="button"
+      class={props.small ? "secondary small" : "secondary"}
+      data-testid={props.testId}
+      aria-label={props.small ? "Cancel generation" : undefined}
+      aria-disabled={busy ? "true" : undefined}
+      aria-busy={busy === "cancel" ? "true" : undefined}
+      onClick={() => props.model.cancel()}
+    >
+      {busy === "cancel" ? "Cancelling…" : "Cancel"}
+    </button>
+  );
 }
 
 export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps) {
@@ -151,18 +170,7 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             {idle.alsoChanged}
           </button>
         )}
-        {active && (
-          <button
-            type="button"
-            class="secondary"
-            data-testid="cancel"
-            aria-disabled={busy ? "true" : undefined}
-            aria-busy={busy === "cancel" ? "true" : undefined}
-            onClick={() => model.cancel()}
-          >
-            {busy === "cancel" ? "Cancelling…" : "Cancel"}
-          </button>
-        )}
+        {active && <CancelButton model={model} testId="cancel" />}
         {tally.media > 0 && (
           <a
             href={`/api/v1/projects/${props.projectId}/media.zip`}
@@ -211,17 +219,7 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             <div class="progress-fill" style={{ width: `${percent}%` }} />
           </div>
           <span class="run-pin-label">{generatingLabel(shown)}</span>
-          {active && (
-            <button
-              type="button"
-              class="secondary small"
-              aria-label="Cancel generation"
-              aria-disabled={busy ? "true" : undefined}
-              onClick={() => model.cancel()}
-            >
-              Cancel
-            </button>
-          )}
+          {active && <CancelButton model={model} small />}
         </div>
       )}
       {!shown && (

@@ -7,11 +7,13 @@
  * loaded until the creator plays it. The image/video switch, the text and a download link come
  * from the page's live state, so the viewer follows the stream like the cards.
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useRef } from "preact/hooks";
+import { DialogHead } from "../components/DialogHead.tsx";
 import { PART_LABELS, sceneLabel } from "../components/status_labels.ts";
 import { useStoryboard } from "../client/hooks.ts";
 import type { SceneSignals } from "../client/scenes_model.ts";
 import type { PartRef } from "../client/storyboard.ts";
+import { useModal } from "../client/use_modal.ts";
 import { mediaFileName } from "../core/domain/media_names.ts";
 
 const TITLE_ID = "viewer-title";
@@ -25,17 +27,10 @@ function partOf(scene: SceneSignals, part: PartRef["part"]): PartRef["part"] | n
 
 export default function MediaViewer() {
   const { scenes, viewer } = useStoryboard();
-  const ref = useRef<HTMLDialogElement>(null);
   const target = viewer.open.value;
+  const ref = useModal(target !== null);
   const last = useRef<{ first: PartRef; now: PartRef } | null>(null);
   if (target) last.current = { first: last.current?.first ?? target, now: target };
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    if (target && !element.open) element.showModal();
-    else if (!target && element.open) element.close();
-  }, [target !== null]);
 
   /** The neighbouring scene with media, `step` = -1 or 1. */
   const move = (step: number) => {
@@ -80,10 +75,7 @@ export default function MediaViewer() {
     >
       {scene && target && state && (
         <>
-          <header class="dialog-head">
-            <h2 id={TITLE_ID}>{label} · {name}</h2>
-            <button type="button" class="dialog-close" aria-label="Close" onClick={() => viewer.close()}>×</button>
-          </header>
+          <DialogHead id={TITLE_ID} title={`${label} · ${name}`} onClose={() => viewer.close()} />
           <div class="viewer-media" data-sentence-id={target.sentenceId} data-part={target.part}>
             {!state.url
               ? <p class="hint">No {name.toLowerCase()} yet.</p>

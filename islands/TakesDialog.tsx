@@ -5,9 +5,11 @@
  * looks at). Picking saves at once (PUT …/takes/current); the card follows from the answer, and
  * other tabs from the stream. Esc closes it; the focus returns to the card's "N takes" button.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { DialogHead } from "../components/DialogHead.tsx";
 import { PART_LABELS, sceneLabel } from "../components/status_labels.ts";
 import { useStoryboard } from "../client/hooks.ts";
+import { useModal } from "../client/use_modal.ts";
 import type { TakeView } from "../core/types.ts";
 
 const TITLE_ID = "takes-title";
@@ -15,8 +17,8 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 export default function TakesDialog() {
   const { api, scenes, takes: dialog } = useStoryboard();
-  const ref = useRef<HTMLDialogElement>(null);
   const target = dialog.open.value;
+  const ref = useModal(target !== null);
   const [list, setList] = useState<TakeView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState<number | null>(null);
@@ -24,10 +26,6 @@ export default function TakesDialog() {
   const state = scene && target ? scene[target.part].value : null;
 
   useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    if (target && !element.open) element.showModal();
-    else if (!target && element.open) element.close();
     setList(null);
     setError(null);
     if (!target) return;
@@ -66,10 +64,11 @@ export default function TakesDialog() {
         dialog.takeOpener()?.focus();
       }}
     >
-      <header class="dialog-head">
-        <h2 id={TITLE_ID}>{scene ? `${sceneLabel(scene.number)} · ${name} takes` : "Takes"}</h2>
-        <button type="button" class="dialog-close" aria-label="Close" onClick={() => dialog.close()}>×</button>
-      </header>
+      <DialogHead
+        id={TITLE_ID}
+        title={scene ? `${sceneLabel(scene.number)} · ${name} takes` : "Takes"}
+        onClose={() => dialog.close()}
+      />
       {error && <p class="notice-error" role="alert">{error}</p>}
       {!list && !error && <p class="hint" aria-busy="true">Loading the takes…</p>}
       {list && (

@@ -4,17 +4,10 @@
  */
 import type { Sql } from "../db/client.ts";
 import { mediaUrl } from "../../media/store.ts";
-import type { AspectRatio, ProjectListEntry, RunStatus } from "../types.ts";
+import type { ProjectListEntry, RunStatus } from "../types.ts";
+import { type ProjectRow, toSummary } from "./projects.ts";
 
-interface ListRow {
-  id: number;
-  title: string;
-  aspect_ratio: AspectRatio;
-  clip_seconds: number;
-  created_at: Date;
-  updated_at: Date;
-  section_count: number;
-  sentence_count: number;
+interface ListRow extends ProjectRow {
   scenes_done: number;
   scenes_failed: number;
   thumb_path: string | null;
@@ -81,14 +74,7 @@ export async function listProjects(sql: Sql): Promise<ProjectListEntry[]> {
 
 function toEntry(row: ListRow): ProjectListEntry {
   return {
-    id: row.id,
-    title: row.title,
-    aspectRatio: row.aspect_ratio,
-    clipSeconds: row.clip_seconds,
-    sectionCount: row.section_count,
-    sentenceCount: row.sentence_count,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    ...toSummary(row),
     thumbUrl: mediaUrl(row.thumb_path),
     scenesDone: row.scenes_done,
     scenesFailed: row.scenes_failed,

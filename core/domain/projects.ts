@@ -133,7 +133,8 @@ function partsJson(sql: Sql | Tx) {
   return sql`(select json_agg(ps) from part_states ps where ps.sentence_id = s.id)`;
 }
 
-interface ProjectRow {
+/** A projects row with its counts, as the summary queries read it. */
+export interface ProjectRow {
   id: number;
   title: string;
   aspect_ratio: AspectRatio;
@@ -161,7 +162,8 @@ export interface SentenceRow {
   })[];
 }
 
-function toSummary(row: ProjectRow): ProjectSummary {
+/** Shapes a project row (with its counts) for the API. */
+export function toSummary(row: ProjectRow): ProjectSummary {
   return {
     id: row.id,
     title: row.title,
