@@ -1,14 +1,15 @@
 // Iterating on scenes in real Chromium against a real server and worker: a prompt edit shows
 // "Prompt changed" (here and, live, in another tab), Regenerate makes a new take, an earlier take
 // is picked (saved; the other tab follows), the card's download and the project's zip hold the
-// current takes, and the viewer works from the keyboard.
+// current takes, the viewer works from the keyboard, and a card says what a part waits for (the
+// images first, a retry counting down) and retries its own failed part.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { unzipSync } from "fflate";
 import { mediaPath } from "../../media/store.ts";
 import { waitForRunEnd } from "../helpers/worker.ts";
 import { browserSuite } from "./harness.ts";
-import { openStoryboard, startStudio, type Studio, waitForStream } from "./storyboard_env.ts";
+import { openStoryboard, recordSeen, seen, startStudio, type Studio, waitForStream } from "./storyboard_env.ts";
 
 const suite = await browserSuite();
 
@@ -212,3 +213,60 @@ suite.test("viewer by keyboard: Enter opens, arrows move between scenes, Esc clo
   await page.waitForSelector("dialog[data-testid=viewer]:not([open])", { state: "attached" });
   assert.ok(await third.evaluate((el) => el === document.activeElement));
 }, { timeoutMs: 120_000, actionTimeoutMs: 20_000 });
+
+suite.test("what a part waits for: the images first, a retry counting down; a card's own Retry", async (ctx) => {
+  const { page, screenshot, cleanup } = ctx;
+  const studio = await startStudio("sb_phases", {
+    imageMs: 300,
+    videoMs: 200,
+    // One GPU server's order (all images, then the videos), and a retry a few seconds away.
+    env: { SCENE_ORDER: "images-first", RETRY_BACKOFF_MS: "4000" },
+  });
+  cleanup(() => studio.close(page));
+  const project = await studio.project(3, "Phases");
+  const [, second, third] = project.sentenceIds;
+  await studio.api("PATCH", `/api/v1/sentences/${second}`, { imagePrompt: "[flaky] Scene 2 at night." });
+  await studio.api("PATCH", `/api/v1/sentences/${third}`, { videoPrompt: "[fail] Slow push-in." });
+  await openStoryboard(page, project.url);
+  await recordSeen(page, {
+    held:
+      `[...document.querySelectorAll(".scene-part--video .badge")].some((b) => b.textContent === "Waiting for the images")`,
+    retryNote:
+      `/^Image: Attempt 1 failed: The simulated provider failed this first attempt on purpose .*, retrying in [1-3] s$/.test(document.querySelector("#sentence-${second} [data-part-note=image]")?.textContent ?? "")`,
+    countdown:
+      `document.querySelector("#sentence-${second} [data-part-note=image]")?.textContent?.endsWith("retrying in 1 s") === true`,
+  });
+  await page.evaluate((id) => {
+    const w = window as unknown as { __notes: string[] };
+    w.__notes = [];
+    new MutationObserver(() => {
+      const text = document.querySelector(`#sentence-${id} [data-part-note=image]`)?.textContent;
+      if (text && w.__notes.at(-1) !== text) w.__notes.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, second);
+  await page.click("[data-testid=generate]");
+  await page.locator(`#sentence-${second} [data-part-note=image]`).waitFor();
+  await screenshot("phases-1-retrying");
+  const failed = page.locator(`#sentence-${third} [data-part-error=video]`);
+  await failed.waitFor({ timeout: 60_000 });
+  assert.match(await failed.innerText(), /^Video failed: .*\[fail\].* Retry$/s);
+  assert.deepEqual(await seen(page), { held: true, retryNote: true });
+  // The note counted down, a second at a time (ticks of a loaded machine may skip one).
+  const notes = await page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
+  const seconds = notes.map((n) => Number(/retrying in (\d) s$/.exec(n)?.[1])).filter((n) => n > 0);
+  assert.ok(seconds.length >= 2, JSON.stringify(notes));
+  for (let i = 1; i < seconds.length; i++) assert.ok(seconds[i] < seconds[i - 1], JSON.stringify(notes));
+  assert.equal(await page.locator(`#sentence-${second} .scene-part--image`).getAttribute("data-status"), "done");
+  // Fix the prompt, then the card's own Retry makes just that clip.
+  await studio.api("PATCH", `/api/v1/sentences/${third}`, { videoPrompt: "Slow push-in." });
+  await page.locator("[data-testid=toast]").waitFor();
+  await page.locator("[data-testid=toast] .toast-close").click();
+  await failed.locator("[data-testid=card-retry]").click();
+  await page.waitForFunction(
+    (id) => document.querySelector(`#sentence-${id} .scene-part--video`)?.getAttribute("data-status") === "done",
+    third,
+  );
+  assert.equal(await failed.count(), 0);
+  await page.locator("[data-testid=toast]", { hasText: "1 scene generated" }).waitFor();
+  await screenshot("phases-2-retried");
+}, { timeoutMs: 120_000, actionTimeoutMs: 30_000 });

@@ -36,6 +36,9 @@ suite.test("phone width: home and storyboard fit the screen", async ({ page, scr
   assert.equal(await page.locator(".scene-card .scene-part--video .media-open").count(), 12);
   for (const right of widths.cards) assert.ok(right <= 390, `a card ends at ${right}px`);
   await screenshot("storyboard-phone");
+  // The first card as the phone shows it (the viewport, not the whole page).
+  await page.locator(".scene-card").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifactsDir(), "storyboard-phone-card.png") });
 });
 
 suite.test("phone width: long unbroken words wrap instead of widening the page", async ({ page, screenshot, cleanup }) => {
