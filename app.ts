@@ -4,6 +4,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { AppDeps } from "./routes/deps.ts";
+import { compress } from "hono/compress";
 import { join } from "node:path";
 import { loadKeys } from "./core/security/keys.ts";
 import { FailureLimiter } from "./core/security/limiters.ts";
@@ -22,6 +23,7 @@ import { sseLimit } from "./routes/middleware/sse_limit.ts";
 import { loginPages } from "./routes/pages/login.tsx";
 import { ErrorPage } from "./components/ErrorPage.tsx";
 import { eventsApi } from "./routes/api/events.ts";
+import { mediaZipApi } from "./routes/api/media_zip.ts";
 import { projectsApi } from "./routes/api/projects.ts";
 import { promptJobsApi, writePromptsApi } from "./routes/api/prompt_jobs.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
@@ -36,6 +38,8 @@ import { serveMedia } from "./routes/media.ts";
 import { readyz } from "./routes/readyz.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
+import { storyboardForms } from "./routes/pages/storyboard_forms.tsx";
+import { sceneEditPages } from "./routes/pages/scene_edit.tsx";
 import { renderPage } from "./islands_runtime/server.tsx";
 import { staticFiles } from "./islands_runtime/static.ts";
 
@@ -55,6 +59,10 @@ export function createApp(given: AppDeps): Hono {
   const secureCookies = config.publicOrigin?.startsWith("https:") ?? false;
   const publicHost = config.publicOrigin ? [new URL(config.publicOrigin).hostname] : [];
 
+  // Pages and JSON go out gzipped to browsers that take it. Hono's compress leaves alone what must
+  // not be transformed or buffered: the event stream (text/event-stream, and no-transform), media
+  // (already compressed types), byte ranges, and the bundle, which is served pre-gzipped.
+  app.use(compress());
   // In this order (routes/middleware/*.ts): headers on every answer, then refuse foreign hosts,
   // other sites and strangers before any body is read; then read the body (with a deadline),
   // check forms' CSRF tokens and the API's JSON type, then the limits of particular routes.
@@ -80,6 +88,7 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1/projects", projectsApi(deps));
   app.route("/api/v1/projects", sceneRunsApi(deps));
   app.route("/api/v1/projects", eventsApi(deps));
+  app.route("/api/v1/projects", mediaZipApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
   app.route("/api/v1/status", statusApi(deps));
@@ -94,6 +103,8 @@ export function createApp(given: AppDeps): Hono {
   app.route("/", loginPages({ token, sessions, failures, secureCookies }));
   app.route("/", homePages(deps));
   app.route("/", storyboardPages(deps));
+  app.route("/", storyboardForms(deps));
+  app.route("/", sceneEditPages(deps));
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {

@@ -1,9 +1,10 @@
 /**
  * The storyboard's calls to the JSON API (`/api/v1`): start, cancel and retry a project's bulk
- * generation. Every failure ends as an {@link ApiCallError} whose message a creator can read — the
- * server's own `{error}` sentence when it sent one.
+ * generation, make one scene's parts again, and list and pick a part's takes. Every failure ends as
+ * an {@link ApiCallError} whose message a creator can read — the server's own `{error}` sentence
+ * when it sent one.
  */
-import type { RunSummary } from "../core/types.ts";
+import type { PartName, PartView, RunSummary, TakeView } from "../core/types.ts";
 
 /** An API call that failed, with a message a creator can act on; `status` 0 when the server was not reached. */
 export class ApiCallError extends Error {
@@ -13,12 +14,23 @@ export class ApiCallError extends Error {
   }
 }
 
-/** What the storyboard asks the server. Each answers with the run it started, cancelled or retried into. */
+/** Which scenes Generate All covers (see core/engine/runs.ts). */
+export type GenerateScope = "missing" | "changed" | "all";
+
+/** A sentence's kept takes, newest first, per part (GET /sentences/:id/takes). */
+export type TakeLists = Record<PartName, TakeView[]>;
+
+/** What the storyboard asks the server. The run calls answer with the run they started, cancelled or joined. */
 export interface Api {
-  generate(projectId: number): Promise<RunSummary | null>;
+  generate(projectId: number, scope?: GenerateScope): Promise<RunSummary | null>;
   cancel(projectId: number): Promise<RunSummary | null>;
   /** Retries every failed scene of the project, or only those of `sentenceIds`. */
   retry(projectId: number, sentenceIds?: number[]): Promise<RunSummary | null>;
+  /** Makes a scene's parts again ("image" alone leaves the video as it is, out of date). */
+  regenerate(sentenceId: number, parts: PartName[]): Promise<RunSummary | null>;
+  takes(sentenceId: number): Promise<TakeLists>;
+  /** Makes an earlier take the one the part shows; answers with the part's new state. */
+  chooseTake(sentenceId: number, part: PartName, takeId: number): Promise<PartView>;
 }
 
 /**
@@ -44,20 +56,25 @@ export function runFrom(data: unknown): RunSummary | null {
 }
 
 /**
- * POSTs to `/api/v1<path>` (with `body` as JSON, or as it is for a file) and returns the parsed
+ * Calls `/api/v1<path>` (with `body` as JSON, or as it is for a file) and returns the parsed
  * answer (null for an empty body).
  * Throws {@link ApiCallError}: "Could not reach the server…" when the request did not get through,
  * else the server's `{error}` sentence, else "The server answered 502."
  *
  * @example
- * await postJson(fetch, "/projects/7/retry-failed-scenes", { sentenceIds: [11] });
+ * await callJson(fetch, "POST", "/projects/7/retry-failed-scenes", { sentenceIds: [11] });
  */
-export async function postJson(fetchImpl: typeof fetch, path: string, body?: unknown): Promise<unknown> {
+export async function callJson(
+  fetchImpl: typeof fetch,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   let res: Response;
   try {
     const file = body instanceof Blob; // a recording, sent as it is
     res = await fetchImpl(`/api/v1${path}`, {
-      method: "POST",
+      method,
       headers: body === undefined || file ? {} : { "content-type": "application/json" },
       body: body === undefined ? undefined : file ? body : JSON.stringify(body),
     });
@@ -81,11 +98,22 @@ export async function postJson(fetchImpl: typeof fetch, path: string, body?: unk
 
 /** The {@link Api} over `fetchImpl` (the browser's fetch by default). */
 export function createApi(fetchImpl: typeof fetch = (input, init) => fetch(input, init)): Api {
-  const post = async (projectId: number, action: string, body?: unknown) =>
-    runFrom(await postJson(fetchImpl, `/projects/${projectId}/${action}`, body));
+  const call = (method: string, path: string, body?: unknown) => callJson(fetchImpl, method, path, body);
+  const post = async (path: string, body?: unknown) => runFrom(await call("POST", path, body));
   return {
-    generate: (projectId) => post(projectId, "generate-scenes"),
-    cancel: (projectId) => post(projectId, "cancel-scenes"),
-    retry: (projectId, sentenceIds) => post(projectId, "retry-failed-scenes", sentenceIds ? { sentenceIds } : {}),
+    generate: (projectId, scope) =>
+      post(`/projects/${projectId}/generate-scenes`, scope && scope !== "missing" ? { scope } : undefined),
+    cancel: (projectId) => post(`/projects/${projectId}/cancel-scenes`),
+    retry: (projectId, sentenceIds) =>
+      post(`/projects/${projectId}/retry-failed-scenes`, sentenceIds ? { sentenceIds } : {}),
+    regenerate: (sentenceId, parts) => post(`/sentences/${sentenceId}/regenerate`, { parts }),
+    takes: async (sentenceId) => await call("GET", `/sentences/${sentenceId}/takes`) as TakeLists,
+    chooseTake: async (sentenceId, part, takeId) =>
+      await call("PUT", `/sentences/${sentenceId}/takes/current`, { part, takeId }) as PartView,
   };
+}
+
+/** {@link callJson} with POST: the storyboard's actions. */
+export function postJson(fetchImpl: typeof fetch, path: string, body?: unknown): Promise<unknown> {
+  return callJson(fetchImpl, "POST", path, body);
 }

@@ -39,6 +39,33 @@ Deno.test("the three calls: paths, methods, bodies; the answer's run is returned
   ]);
 });
 
+Deno.test("scene calls: regenerate, generate with a scope, takes listed and picked", async () => {
+  const answers = [
+    Response.json({ run }, { status: 202 }),
+    Response.json({ run }, { status: 202 }),
+    Response.json({ image: [{ id: 5 }], video: [], audio: [] }),
+    Response.json({ status: "done", url: "/media/x.png" }),
+  ];
+  const fetch = fakeFetch(() => Promise.resolve(answers.shift()!));
+  const api = createApi(fetch.impl);
+  assert.equal((await api.regenerate(11, ["image"]))?.id, 3);
+  assert.equal((await api.generate(7, "changed"))?.id, 3);
+  assert.deepEqual((await api.takes(11)).image, [{ id: 5 }]);
+  assert.equal((await api.chooseTake(11, "image", 5)).url, "/media/x.png");
+  const json = "application/json";
+  assert.deepEqual(fetch.requests, [
+    { url: "/api/v1/sentences/11/regenerate", method: "POST", contentType: json, body: '{"parts":["image"]}' },
+    { url: "/api/v1/projects/7/generate-scenes", method: "POST", contentType: json, body: '{"scope":"changed"}' },
+    { url: "/api/v1/sentences/11/takes", method: "GET", contentType: null, body: undefined },
+    {
+      url: "/api/v1/sentences/11/takes/current",
+      method: "PUT",
+      contentType: json,
+      body: '{"part":"image","takeId":5}',
+    },
+  ]);
+});
+
 Deno.test("failures read as sentences: the server's own, a status line, or 'could not reach'", async () => {
   const cases: [() => Promise<Response>, string, number][] = [
     [

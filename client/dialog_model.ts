@@ -1,7 +1,7 @@
 /**
- * The failure details dialog: open or closed (the toolbar and the toast open it, the dialog closes
- * it), and where the focus goes back when it closes — the button that opened it, if that is still
- * on the page (a toast's button may have gone meanwhile).
+ * A page dialog's state: what it shows (null: closed) — `true` for the failure details, a scene
+ * part for the viewer or the takes — and where the focus goes back when it closes: the element that
+ * opened it, if that is still on the page (a toast's button may have gone meanwhile).
  */
 import { type ReadonlySignal, signal } from "@preact/signals";
 
@@ -11,32 +11,39 @@ export interface Focusable {
   focus(): void;
 }
 
-/** The failure details dialog's state; see the module doc. */
-export interface DialogModel {
-  readonly open: ReadonlySignal<boolean>;
-  /** Opens the dialog; focus returns to `opener` when it closes. */
-  show(opener: Focusable | null): void;
+/** A dialog's state; see the module doc. */
+export interface DialogModel<T = true> {
+  /** What the dialog shows, or null while it is closed. */
+  readonly open: ReadonlySignal<T | null>;
+  /** Opens the dialog on `value`; focus returns to `opener` when it closes. */
+  show(opener: Focusable | null, value?: T): void;
+  /** Shows something else in the open dialog (the opener stays). */
+  retarget(value: T): void;
   close(): void;
   /** The opener, once, if it is still on the page (else null: the caller picks a fallback). */
   takeOpener(): Focusable | null;
 }
 
 /**
- * The page's dialog state (see the module doc).
+ * A dialog's state (see the module doc).
  *
  * @example
  * <button onClick={(e) => dialog.show(e.currentTarget)}>3 failed — details</button>
+ * <button onClick={(e) => viewer.show(e.currentTarget, { sentenceId: 11, part: "image" })}>…</button>
  */
-export function createDialogModel(): DialogModel {
-  const open = signal(false);
+export function createDialogModel<T = true>(): DialogModel<T> {
+  const open = signal<T | null>(null);
   let opener: Focusable | null = null;
   return {
     open,
-    show(from) {
+    show(from, value = true as T) {
       opener = from;
-      open.value = true;
+      open.value = value;
     },
-    close: () => (open.value = false),
+    retarget(value) {
+      if (open.peek() !== null) open.value = value;
+    },
+    close: () => (open.value = null),
     takeOpener() {
       const taken = opener;
       opener = null;

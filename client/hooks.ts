@@ -16,9 +16,9 @@ let page: Storyboard | undefined;
  * `init`; the others call it without.
  *
  * @example
- * export default function SceneMedia({ id, n, image, video }: SceneMediaProps) {
- *   const scene = useStoryboard().scenes.scene(id, { number: n, image, video });
- *   return <ScenePartView part="image" state={scene.image.value} label={sceneLabel(n)} />;
+ * export default function ReloadNotice() {
+ *   const stale = useStoryboard().stale.value;
+ *   return stale ? <p class="notice">Changed in another tab.</p> : null;
  * }
  */
 export function useStoryboard(init?: StoryboardInit): Storyboard {

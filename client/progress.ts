@@ -1,7 +1,7 @@
 /**
- * The texts a creator reads about a run (button label, counts, toast, screen-reader announcements)
- * and the estimate of the time left. Pure: no DOM, no signals, so the server render and the browser
- * say the same; table-tested in `progress_test.ts`.
+ * The texts a creator reads about a run (button labels, counts, toast, screen-reader
+ * announcements; the time left is `eta.ts`). Pure: no DOM, no signals, so the server render and the
+ * browser say the same; table-tested in `progress_test.ts`.
  */
 import { count } from "../components/count.ts";
 import type { RunSummary } from "../core/types.ts";
@@ -70,86 +70,33 @@ export function outcome(run: RunCounts): Outcome {
   return { kind: "success", text: `${scenes(generated)} generated`, hasFailures: false };
 }
 
-/** "Images 5/24 · Videos 3/24". */
+/** "Images 5/24 · Videos 3/24"; a kind the run makes none of is left out ("Videos 3/24"). */
 export function partCounts(run: RunCounts): string {
-  return `Images ${run.images.done}/${run.images.total} · Videos ${run.videos.done}/${run.videos.total}`;
+  return ([["Images", run.images], ["Videos", run.videos]] as const)
+    .filter(([, c]) => c.total > 0).map(([name, c]) => `${name} ${c.done}/${c.total}`).join(" · ");
 }
 
-/** Input of {@link estimateRemainingMs}. */
-export interface EtaInput {
-  /** When the run started, in ms on the same clock as `nowMs`. */
-  startedAtMs: number;
-  nowMs: number;
-  images: { done: number; total: number };
-  videos: { done: number; total: number };
-  /** Parts that failed and will not be done in this run (they need no more time). */
-  failedImages?: number;
-  failedVideos?: number;
-}
-
-/** Jobs that must have finished before an estimate is shown. */
-export const ETA_MIN_JOBS = 3;
-
-/**
- * Time left of a run, in ms, or null while there is too little to go on (fewer than
- * {@link ETA_MIN_JOBS} jobs done, or a queue with work left that has not finished one job yet).
- *
- * Images and videos run on their own queues at the same time, one job each, so the run ends when
- * the slower queue ends: time left = the larger of (jobs left × average time per job) of the two
- * queues, the averages taken over the run so far.
- */
-export function estimateRemainingMs(input: EtaInput): number | null {
-  const elapsed = Math.max(0, input.nowMs - input.startedAtMs);
-  const done = input.images.done + input.videos.done;
-  if (done < ETA_MIN_JOBS || elapsed <= 0) return null;
-  // A failed image means no video for that scene either.
-  const failedImages = input.failedImages ?? 0;
-  const imagesLeft = Math.max(0, input.images.total - input.images.done - failedImages);
-  const videosLeft = Math.max(0, input.videos.total - input.videos.done - (input.failedVideos ?? 0) - failedImages);
-  let remaining = 0;
-  for (const [left, doneInQueue] of [[imagesLeft, input.images.done], [videosLeft, input.videos.done]]) {
-    if (left === 0) continue;
-    if (doneInQueue === 0) return null;
-    remaining = Math.max(remaining, left * (elapsed / doneInQueue));
-  }
-  return remaining;
-}
-
-/** "about 2 min left", "about 40 s left", "a few seconds left". */
-export function formatRemaining(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 10) return "a few seconds left";
-  if (seconds < 60) return `about ${Math.max(10, Math.round(seconds / 5) * 5)} s left`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} min left`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? `about ${hours} h ${rest} min left` : `about ${hours} h left`;
+/** What the toolbar's main button does while no run is going (see {@link idleAction}). */
+export interface IdleAction {
+  /** The Generate All scope it starts, or null: nothing to do (the button is a status, not an action). */
+  scope: "missing" | "changed" | null;
+  label: string;
+  /** "Regenerate changed (n)" beside "Generate All Scenes" when some scenes lack media and others are out of date. */
+  alsoChanged: string | null;
 }
 
 /**
- * The toolbar's "about 2 min left" for an active run, or null while there is too little to go on.
- * `startedAtMs` is the run's start on the same clock as `nowMs` (the browser corrects the server's
- * clock for skew); failed parts count as needing no more time.
+ * The main action from what Generate All would do: make the missing scenes, else remake the ones
+ * out of date, else nothing ("All scenes generated", which is not an action that would answer 409).
  *
  * @example
- * timeLeft(run, Date.parse(run.startedAt), Date.now()); // "about 40 s left"
+ * idleAction({ missing: 0, outdated: 2 }); // { scope: "changed", label: "Regenerate changed (2)", alsoChanged: null }
  */
-export function timeLeft(
-  run: RunCounts & Pick<RunSummary, "failed">,
-  startedAtMs: number,
-  nowMs: number,
-): string | null {
-  if (Number.isNaN(startedAtMs)) return null;
-  const ms = estimateRemainingMs({
-    startedAtMs,
-    nowMs,
-    images: run.images,
-    videos: run.videos,
-    failedImages: run.failed.filter((f) => f.part === "image").length,
-    failedVideos: run.failed.filter((f) => f.part === "video").length,
-  });
-  return ms === null ? null : formatRemaining(ms);
+export function idleAction(tally: { missing: number; outdated: number }): IdleAction {
+  const changed = tally.outdated > 0 ? `Regenerate changed (${tally.outdated})` : null;
+  if (tally.missing > 0) return { scope: "missing", label: "Generate All Scenes", alsoChanged: changed };
+  if (changed) return { scope: "changed", label: changed, alsoChanged: null };
+  return { scope: null, label: "All scenes generated", alsoChanged: null };
 }
 
 /** Milestones (fractions of the scenes) announced to screen readers while a run is active. */

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import {
   announcement,
-  estimateRemainingMs,
   excerpt,
-  formatRemaining,
   generatingLabel,
+  idleAction,
   outcome,
   partCounts,
   progressFraction,
   type RunCounts,
-  timeLeft,
 } from "./progress.ts";
 import { runSummary } from "../tests/helpers/run_summary.ts";
 
@@ -24,6 +22,23 @@ Deno.test("labels and counts", () => {
     partCounts(run({ images: { done: 7, total: 24 }, videos: { done: 5, total: 24 } })),
     "Images 7/24 · Videos 5/24",
   );
+  // A run that makes no images (videos of existing images only) says nothing of "Images 0/0".
+  assert.equal(partCounts(run({ images: { done: 0, total: 0 }, videos: { done: 1, total: 3 } })), "Videos 1/3");
+  assert.equal(partCounts(run({ images: { done: 0, total: 0 }, videos: { done: 0, total: 0 } })), "");
+});
+
+Deno.test("the main action follows what Generate All would do", () => {
+  const cases: [{ missing: number; outdated: number }, ReturnType<typeof idleAction>][] = [
+    [{ missing: 3, outdated: 0 }, { scope: "missing", label: "Generate All Scenes", alsoChanged: null }],
+    [{ missing: 3, outdated: 2 }, {
+      scope: "missing",
+      label: "Generate All Scenes",
+      alsoChanged: "Regenerate changed (2)",
+    }],
+    [{ missing: 0, outdated: 2 }, { scope: "changed", label: "Regenerate changed (2)", alsoChanged: null }],
+    [{ missing: 0, outdated: 0 }, { scope: null, label: "All scenes generated", alsoChanged: null }],
+  ];
+  for (const [tally, expected] of cases) assert.deepEqual(idleAction(tally), expected, JSON.stringify(tally));
 });
 
 Deno.test("the bar moves with images before scenes finish", () => {
@@ -63,64 +78,6 @@ Deno.test("toast text of a finished run", () => {
   assert.equal(cancelledWithFailures.hasFailures, true);
 });
 
-Deno.test("time left: nothing until a few jobs finished, then the slower queue decides", () => {
-  const base = { startedAtMs: 0, images: { done: 0, total: 10 }, videos: { done: 0, total: 10 } };
-  assert.equal(estimateRemainingMs({ ...base, nowMs: 5000 }), null);
-  // Two jobs done: still too few.
-  assert.equal(estimateRemainingMs({ ...base, nowMs: 5000, images: { done: 2, total: 10 } }), null);
-  // Images only so far, videos have work left but no timing yet.
-  assert.equal(estimateRemainingMs({ ...base, nowMs: 6000, images: { done: 3, total: 10 } }), null);
-  // 10 s in: 5 images (2 s each, 5 left → 10 s), 2 videos (5 s each, 8 left → 40 s).
-  assert.equal(
-    estimateRemainingMs({
-      ...base,
-      nowMs: 10_000,
-      images: { done: 5, total: 10 },
-      videos: { done: 2, total: 10 },
-    }),
-    40_000,
-  );
-  // Failed parts need no more time; a failed image also means no video for that scene.
-  assert.equal(
-    estimateRemainingMs({
-      ...base,
-      nowMs: 10_000,
-      images: { done: 5, total: 10 },
-      videos: { done: 2, total: 10 },
-      failedImages: 2,
-      failedVideos: 1,
-    }),
-    25_000, // images: 3 left × 2 s = 6 s; videos: 10 − 2 − 1 − 2 = 5 left × 5 s = 25 s
-  );
-  // Only videos left (images all done): the video queue decides alone.
-  assert.equal(
-    estimateRemainingMs({
-      ...base,
-      nowMs: 20_000,
-      images: { done: 10, total: 10 },
-      videos: { done: 8, total: 10 },
-    }),
-    5000,
-  );
-  // Done: nothing left.
-  assert.equal(
-    estimateRemainingMs({ ...base, nowMs: 1000, images: { done: 10, total: 10 }, videos: { done: 10, total: 10 } }),
-    0,
-  );
-});
-
-Deno.test("time left reads like a person would say it", () => {
-  assert.equal(formatRemaining(0), "a few seconds left");
-  assert.equal(formatRemaining(9_400), "a few seconds left");
-  assert.equal(formatRemaining(12_000), "about 10 s left");
-  assert.equal(formatRemaining(43_000), "about 45 s left");
-  assert.equal(formatRemaining(59_000), "about 60 s left");
-  assert.equal(formatRemaining(95_000), "about 2 min left");
-  assert.equal(formatRemaining(59 * 60_000), "about 59 min left");
-  assert.equal(formatRemaining(60 * 60_000), "about 1 h left");
-  assert.equal(formatRemaining(135 * 60_000), "about 2 h 15 min left");
-});
-
 Deno.test("announcements: start, quarters and end — not every scene", () => {
   const r0 = run();
   assert.equal(announcement(null, r0), "Generating 24 scenes.");
@@ -145,19 +102,4 @@ Deno.test("excerpts cut at a word", () => {
   assert.equal(excerpt("  spaced\n  out  "), "spaced out");
   assert.equal(excerpt("The quick brown fox jumps over the lazy dog", 20), "The quick brown fox…");
   assert.equal(excerpt("Supercalifragilisticexpialidocious is long", 10), "Supercali…");
-});
-
-Deno.test("the toolbar's time left: formatted, failed parts excluded, nothing without a start time", () => {
-  const failed = (part: "image" | "video") => ({ sentenceId: 1, number: 1, text: "", part, error: "x" });
-  const active = run({ images: { done: 5, total: 10 }, videos: { done: 2, total: 10 } });
-  assert.equal(timeLeft(active, 0, 10_000), "about 40 s left");
-  assert.equal(
-    timeLeft({ ...active, failed: [failed("image"), failed("image"), failed("video")] }, 0, 10_000),
-    "about 25 s left",
-  );
-  assert.equal(timeLeft(active, NaN, 10_000), null);
-  assert.equal(
-    timeLeft({ ...active, images: { done: 1, total: 10 }, videos: { done: 0, total: 10 } }, 0, 10_000),
-    null,
-  );
 });

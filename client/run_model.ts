@@ -19,8 +19,8 @@
  * ended run says nothing.
  */
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
-import type { RunSummary } from "../core/types.ts";
-import type { Api } from "./api.ts";
+import type { PartName, RunSummary } from "../core/types.ts";
+import type { Api, GenerateScope } from "./api.ts";
 import { announcement, type Outcome, outcome } from "./progress.ts";
 
 /** The message shown when a run ends. */
@@ -57,7 +57,7 @@ export interface RunModel {
   readonly busy: ReadonlySignal<Busy>;
   /** The last action's failure, as a sentence. */
   readonly error: ReadonlySignal<string | null>;
-  /** Sentences whose retry was asked for and is not queued yet. */
+  /** Sentences whose retry (or regeneration) was asked for and is not queued yet. */
   readonly retrying: ReadonlySignal<ReadonlySet<number>>;
   /** Takes the page's state (once). */
   init(init: RunInit): void;
@@ -67,12 +67,18 @@ export interface RunModel {
   apply(run: RunSummary, eventId?: number): void;
   /** A scene was queued again: its retry is no longer pending here. */
   sceneQueued(sentenceId: number): void;
-  /** "Generate All Scenes". */
-  generate(): Promise<RunSummary | null>;
+  /** "Generate All Scenes" (scope `missing`, the default) or "Regenerate changed" (`changed`). */
+  generate(scope?: GenerateScope): Promise<RunSummary | null>;
   /** Cancels the active run. */
   cancel(): Promise<RunSummary | null>;
   /** Retries every failed scene, or those of `sentenceIds`. */
   retry(sentenceIds?: number[]): Promise<RunSummary | null>;
+  /**
+   * Makes one scene's parts again (a card's Regenerate), joining the active run or starting one.
+   * Not blocked by the toolbar's actions (each card has its own); a second ask for the same scene
+   * while the first is on its way is ignored (null). A failure is thrown for the card to show.
+   */
+  regenerate(sentenceId: number, parts: PartName[]): Promise<RunSummary | null>;
   dismissToast(): void;
   clearError(): void;
 }
@@ -143,15 +149,20 @@ export function createRunModel(api: Api, now: () => number = Date.now): RunModel
     retrying.value = next;
   };
 
+  /** Applies an action's answer unless an event about its run arrived after the request was sent. */
+  const join = async (call: () => Promise<RunSummary | null>) => {
+    const sentAt = lastRunEventId;
+    const answer = await call();
+    if (answer && (runEventIds.get(answer.id) ?? 0) <= sentAt) apply(answer);
+    return answer;
+  };
+
   const act = async (kind: Exclude<Busy, null>, call: () => Promise<RunSummary | null>) => {
     if (busy.peek()) return null;
     busy.value = kind;
     error.value = null;
-    const sentAt = lastRunEventId;
     try {
-      const answer = await call();
-      if (answer && (runEventIds.get(answer.id) ?? 0) <= sentAt) apply(answer);
-      return answer;
+      return await join(call);
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e);
       return null;
@@ -180,10 +191,10 @@ export function createRunModel(api: Api, now: () => number = Date.now): RunModel
     sceneQueued(sentenceId) {
       if (retrying.peek().has(sentenceId)) setRetrying([sentenceId], false);
     },
-    generate() {
+    generate(scope) {
       if (busy.peek()) return Promise.resolve(null);
       toast.value = null;
-      return act("generate", () => api.generate(projectId));
+      return act("generate", () => api.generate(projectId, scope));
     },
     cancel: () => act("cancel", () => api.cancel(projectId)),
     async retry(sentenceIds) {
@@ -193,6 +204,16 @@ export function createRunModel(api: Api, now: () => number = Date.now): RunModel
       const answer = await act("retry", () => api.retry(projectId, sentenceIds));
       if (!answer && sentenceIds) setRetrying(sentenceIds, false);
       return answer;
+    },
+    async regenerate(sentenceId, parts) {
+      if (retrying.peek().has(sentenceId)) return null;
+      setRetrying([sentenceId], true);
+      try {
+        return await join(() => api.regenerate(sentenceId, parts));
+      } catch (e) {
+        setRetrying([sentenceId], false);
+        throw e;
+      }
     },
     dismissToast: () => (toast.value = null),
     clearError: () => (error.value = null),

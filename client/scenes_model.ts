@@ -1,23 +1,48 @@
 /**
- * The live state of the storyboard's scenes: for each sentence (by id) what its card shows of the
- * image, the video and the narration, and the video prompt once the engine has written it. Each
- * card seeds its scene from its server-rendered props; `scene.updated` events (one part's whole
- * state) and `scenes.updated` events (one change to many scenes) move it on. Derived: the page's
- * failed parts, in scene order (the failure details and the toolbar's "N failed" read them).
+ * The live state of the storyboard's scenes: for each sentence (by id) what its card shows — the
+ * text and prompts, and the image, the video and the narration. Each card seeds its scene from its
+ * server-rendered props; `scene.updated` events (one part's whole state), `scenes.updated` events
+ * (one change to many scenes) and `sentence.updated` events (an edit of the text or prompts, with
+ * the parts' new states) move it on. Derived, for the failure details and the toolbar: the page's
+ * failed parts in scene order, and how many scenes lack media or have media out of date.
  */
 import { computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import type { PartName, PartView, ScenesUpdate, SceneUpdate, SentenceView, WordSpans } from "../core/types.ts";
 
 /** What a card shows of a part (a {@link PartView} without the take's details). */
-export type Shown = Pick<
-  PartView,
-  "status" | "url" | "thumbUrl" | "error" | "attempts" | "phase" | "retryAt" | "outdated" | "takes"
->;
+export interface Shown extends
+  Pick<
+    PartView,
+    "status" | "url" | "thumbUrl" | "error" | "attempts" | "phase" | "retryAt" | "outdated" | "takes"
+  > {
+  /** Out of date because the prompt (or, for narration, the text) changed since the take was made. */
+  promptChanged: boolean;
+}
 
-/** The card's view of a part from the whole state. */
-export function shown(part: PartView): Shown {
+/** A scene's words: the narration and the two prompts. */
+export interface SceneTexts {
+  text: string;
+  imagePrompt: string;
+  videoPrompt: string;
+}
+
+/**
+ * Whether `part`'s take was made from another prompt than the scene's current one (`texts`): the
+ * card then says "Prompt changed" rather than "Out of date" (which may be a new image, aspect ratio
+ * or clip length). An empty video prompt is written when the video is made, so it changes nothing.
+ */
+export function promptChanged(part: PartName, view: Pick<PartView, "outdated" | "take">, texts: SceneTexts): boolean {
+  if (!view.outdated || !view.take) return false;
+  const current = part === "image" ? texts.imagePrompt : part === "video" ? texts.videoPrompt : texts.text;
+  if (part === "video" && current.trim() === "") return false;
+  return view.take.prompt !== current;
+}
+
+/** The card's view of a part from the whole state (and the scene's words, when known). */
+export function shown(part: PartView, name: PartName = "image", texts?: SceneTexts | null): Shown {
   const { status, url, thumbUrl, error, attempts, phase, retryAt, outdated, takes } = part;
-  return { status, url, thumbUrl, error, attempts, phase, retryAt, outdated, takes };
+  const changed = texts ? promptChanged(name, part, texts) : false;
+  return { status, url, thumbUrl, error, attempts, phase, retryAt, outdated, takes, promptChanged: changed };
 }
 
 /**
@@ -43,6 +68,7 @@ export const IDLE: Shown = {
   retryAt: null,
   outdated: false,
   takes: 0,
+  promptChanged: false,
 };
 
 /** The live signals of one scene. */
@@ -52,12 +78,10 @@ export interface SceneSignals {
   image: Signal<Shown>;
   video: Signal<Shown>;
   audio: Signal<Shown>;
-  /** The video prompt once the engine or the prompt writer has written it (null until then). */
-  videoPrompt: Signal<string | null>;
+  /** The scene's words (null until its card registered them or an event brought them). */
+  texts: Signal<SceneTexts | null>;
   /** Word timings of narration made since the render (undefined until then; null: none). */
   words: Signal<WordSpans | null | undefined>;
-  /** The image prompt once it changed after the render (null until then). */
-  imagePrompt: Signal<string | null>;
 }
 
 /** A failed scene part, as the failure details list it. */
@@ -68,12 +92,23 @@ export interface FailedPart {
   error: string;
 }
 
-/** What a card registers: its scene number and its parts as rendered. */
+/** What a card registers: its scene number, words and parts as rendered. */
 export interface SceneSeed {
   number: number;
   image: Shown;
   video: Shown;
   audio: Shown;
+  texts?: SceneTexts;
+}
+
+/** How many scenes Generate All would make (`missing`) and remake with scope "changed" (`outdated`). */
+export interface SceneTally {
+  /** Scenes without a done image or a done video. */
+  missing: number;
+  /** Scenes whose image or video is out of date. */
+  outdated: number;
+  /** Scenes with any media to download. */
+  media: number;
 }
 
 /** The scenes of the page; see the module doc. */
@@ -87,12 +122,16 @@ export interface ScenesModel {
   apply(update: SceneUpdate): void;
   /** Applies a `scenes.updated` event (one change to one part of many scenes; each keeps its media). */
   applyBulk(update: ScenesUpdate): void;
-  /** Applies a `sentence.updated` event: the scene's prompts (its parts come with their own events). */
+  /** Applies a `sentence.updated` event: new words, and the parts' states that follow from them. */
   applySentence(sentence: SentenceView): void;
   /** Every failed part of the page, in scene order, live. */
   readonly failures: ReadonlySignal<FailedPart[]>;
+  /** What Generate All would do, live (read it only while no run is shown: it reads every scene). */
+  readonly tally: ReadonlySignal<SceneTally>;
   /** Scenes registered so far (0 until the cards have hydrated). */
   readonly count: ReadonlySignal<number>;
+  /** Registered scenes in scene order (for moving from scene to scene). */
+  ordered(): { sentenceId: number; scene: SceneSignals }[];
 }
 
 const PARTS = ["image", "video", "audio"] as const;
@@ -107,7 +146,7 @@ export function byScene(a: FailedPart, b: FailedPart): number {
  *
  * @example
  * const scenes = createScenesModel();
- * const scene = scenes.scene(11, { number: 1, image, video }); // a card registers
+ * const scene = scenes.scene(11, { number: 1, image, video, audio }); // a card registers
  * scenes.apply({ sentenceId: 11, part: "image", status: "running", url: null, error: null, attempts: 1 });
  * scene.image.value.status; // "running"
  */
@@ -135,9 +174,8 @@ export function createScenesModel(): ScenesModel {
         image: signal(seed?.image ?? IDLE),
         video: signal(seed?.video ?? IDLE),
         audio: signal(seed?.audio ?? IDLE),
-        videoPrompt: signal(null),
+        texts: signal(seed?.texts ?? null),
         words: signal(undefined),
-        imagePrompt: signal(null),
       };
       scenes.set(sentenceId, found);
       changed();
@@ -148,6 +186,7 @@ export function createScenesModel(): ScenesModel {
       found.audio.value = seed.audio;
     }
     if (seed) {
+      if (seed.texts && !found.texts.peek()) found.texts.value = seed.texts;
       known.add(sentenceId);
       if (found.number !== seed.number) {
         found.number = seed.number;
@@ -157,14 +196,21 @@ export function createScenesModel(): ScenesModel {
     return found;
   };
 
+  /** Reads every scene a card registered (not those only an event or a reader asked for). */
+  const all = (read: (s: SceneSignals, sentenceId: number) => void) => {
+    version.value;
+    for (const [id, s] of scenes) if (s.number > 0) read(s, id);
+  };
+
   return {
     scene,
     apply(update) {
       if (typeof update?.sentenceId !== "number" || !PARTS.includes(update.part)) return;
       const target = scene(update.sentenceId);
       known.add(update.sentenceId);
-      target[update.part].value = { ...IDLE, ...shown(update) };
-      if (update.videoPrompt) target.videoPrompt.value = update.videoPrompt;
+      const texts = target.texts.peek();
+      if (update.videoPrompt && texts) target.texts.value = { ...texts, videoPrompt: update.videoPrompt };
+      target[update.part].value = { ...IDLE, ...shown(update, update.part, target.texts.peek()) };
       if (update.part === "audio" && update.status === "done") target.words.value = update.words ?? null;
     },
     applyBulk(update) {
@@ -184,22 +230,43 @@ export function createScenesModel(): ScenesModel {
       }
     },
     applySentence(sentence) {
-      if (typeof sentence?.id !== "number") return;
+      if (typeof sentence?.id !== "number" || typeof sentence.text !== "string") return;
       const target = scene(sentence.id);
-      target.imagePrompt.value = sentence.imagePrompt;
-      target.videoPrompt.value = sentence.videoPrompt;
+      known.add(sentence.id);
+      const texts = { text: sentence.text, imagePrompt: sentence.imagePrompt, videoPrompt: sentence.videoPrompt };
+      target.texts.value = texts;
+      for (const part of PARTS) {
+        if (sentence[part]) target[part].value = { ...IDLE, ...shown(sentence[part], part, texts) };
+      }
     },
     failures: computed(() => {
-      version.value;
       const out: FailedPart[] = [];
-      for (const [sentenceId, s] of scenes) {
+      all((s, sentenceId) => {
         for (const part of PARTS) {
           const state = s[part].value;
           if (state.status === "failed") out.push({ sentenceId, number: s.number, part, error: state.error ?? "" });
         }
-      }
+      });
       return out.sort(byScene);
     }),
+    tally: computed(() => {
+      const tally: SceneTally = { missing: 0, outdated: 0, media: 0 };
+      all((s) => {
+        const image = s.image.value;
+        const video = s.video.value;
+        if (image.status !== "done" || video.status !== "done") tally.missing++;
+        if (image.outdated || video.outdated) tally.outdated++;
+        if (image.url || video.url || s.audio.value.url) tally.media++;
+      });
+      return tally;
+    }),
     count: computed(() => (version.value, scenes.size)),
+    ordered: () =>
+      [...scenes].filter(([, s]) => s.number > 0).sort((a, b) => a[1].number - b[1].number).map((
+        [sentenceId, scene],
+      ) => ({
+        sentenceId,
+        scene,
+      })),
   };
 }

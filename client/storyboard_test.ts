@@ -89,7 +89,19 @@ Deno.test("the stream feeds the prompts: sentence.updated sets a scene's prompts
     total: 3,
     written: 0,
   });
-  source.send(2, "sentence.updated", { id: 11, imagePrompt: "A gull over the sea.", videoPrompt: "It glides." });
+  const part = { ...idle, updatedAt: "2025-01-01T00:00:00.000Z", take: null };
+  source.send(2, "sentence.updated", {
+    id: 11,
+    projectId: 7,
+    sectionId: 3,
+    number: 1,
+    text: "A gull.",
+    imagePrompt: "A gull over the sea.",
+    videoPrompt: "It glides.",
+    image: part,
+    video: part,
+    audio: part,
+  });
   source.send(3, "prompts.updated", {
     jobId: 2,
     status: "active",
@@ -99,7 +111,65 @@ Deno.test("the stream feeds the prompts: sentence.updated sets a scene's prompts
     written: 1,
   });
   frame();
-  assert.equal(scene.imagePrompt.value, "A gull over the sea.");
-  assert.equal(scene.videoPrompt.value, "It glides.");
+  assert.deepEqual(scene.texts.value, {
+    text: "A gull.",
+    imagePrompt: "A gull over the sea.",
+    videoPrompt: "It glides.",
+  });
   assert.deepEqual([storyboard.prompts.job.value?.status, storyboard.prompts.job.value?.written], ["active", 1]);
+});
+
+Deno.test("edits elsewhere: a sentence's new words go live; a newer structure change makes the page stale", () => {
+  const { storyboard, frame } = makeStoryboard();
+  storyboard.init({ projectId: 7, lastEventId: 10, run: null, serverNow: 0, updatedAt: "2025-01-01T00:00:05.000Z" });
+  const texts = { text: "Old.", imagePrompt: "Old.", videoPrompt: "" };
+  const scene = storyboard.scenes.scene(11, { number: 1, image: idle, video: idle, audio: idle, texts });
+  storyboard.connect();
+  const source = FakeEventSource.last;
+  source.open();
+  const part = { ...idle, updatedAt: "2025-01-01T00:00:00.000Z", take: null };
+  source.send(11, "sentence.updated", {
+    id: 11,
+    projectId: 7,
+    sectionId: 3,
+    number: 1,
+    text: "New.",
+    imagePrompt: "A lighthouse",
+    videoPrompt: "",
+    image: part,
+    video: part,
+    audio: part,
+  });
+  // The page's own edit (it reloaded after it): its event is replayed but is no news.
+  source.send(12, "project.updated", { updatedAt: "2025-01-01T00:00:05.000Z", structure: true });
+  frame();
+  assert.deepEqual(scene.texts.value, { text: "New.", imagePrompt: "A lighthouse", videoPrompt: "" });
+  assert.equal(storyboard.stale.value, null);
+  source.send(13, "project.updated", { updatedAt: "2025-01-01T00:00:09.000Z", structure: false, settings: true });
+  frame();
+  assert.equal(storyboard.stale.value, "settings");
+  source.send(14, "project.updated", { updatedAt: "2025-01-01T00:00:10.000Z", structure: true });
+  source.send(15, "project.updated", { updatedAt: "2025-01-01T00:00:11.000Z", structure: false, settings: true });
+  frame();
+  assert.equal(storyboard.stale.value, "structure", "scenes moved: the bigger news stays");
+});
+
+Deno.test("a card's Regenerate joins the run; the scene is pending until queued; a refusal is thrown", async () => {
+  const { storyboard, frame } = makeStoryboard(answering(
+    Response.json({ run: summary({ id: 4 }) }, { status: 202 }),
+    Response.json({ error: "The image of this scene is being generated." }, { status: 409 }),
+  ));
+  storyboard.init({ projectId: 7, lastEventId: 0, run: null, serverNow: 0 });
+  storyboard.connect();
+  const source = FakeEventSource.last;
+  source.open();
+  assert.equal((await storyboard.run.regenerate(11, ["image", "video"]))?.id, 4);
+  assert.equal(storyboard.run.run.value?.id, 4);
+  assert.equal(await storyboard.run.regenerate(11, ["image"]), null, "a second ask while pending is ignored");
+  source.send(1, "scenes.updated", { part: "image", sentenceIds: [11], status: "queued", phase: null });
+  frame();
+  assert.equal(storyboard.run.retrying.value.size, 0);
+  await assert.rejects(() => storyboard.run.regenerate(11, ["image"]), /being generated/);
+  assert.equal(storyboard.run.retrying.value.size, 0);
+  assert.equal(storyboard.run.busy.value, null, "the toolbar is not blocked by a card");
 });

@@ -89,6 +89,30 @@ export interface ProjectSummary {
   updatedAt: string;
 }
 
+/** The last run of a project as its list entry shows it (the counts scene_runs keeps). */
+export interface LastRun {
+  id: number;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  totalScenes: number;
+  finishedScenes: number;
+  failedScenes: number;
+  cancelledScenes: number;
+}
+
+/** A project in the project list (GET /projects, the home page): its summary and how far it is. */
+export interface ProjectListEntry extends ProjectSummary {
+  /** A small picture of the project: the first scene's image (its thumbnail when there is one). */
+  thumbUrl: string | null;
+  /** Scenes whose image and clip are both done. */
+  scenesDone: number;
+  /** Scenes with a failed image, clip or narration. */
+  scenesFailed: number;
+  /** The active run, else the latest one; null before the first. */
+  lastRun: LastRun | null;
+}
+
 export interface ProjectView extends ProjectSummary {
   sections: SectionView[];
 }
@@ -124,6 +148,15 @@ export interface RunSummary {
   videos: { done: number; total: number };
   audio: { done: number; total: number };
   failed: FailedScene[];
+}
+
+/**
+ * How long one job of each kind typically takes on the configured providers, from earlier takes
+ * (ms; null before the provider made one): where the time-left estimate starts.
+ */
+export interface TypicalJobMs {
+  image: number | null;
+  video: number | null;
 }
 
 /** Event types of the live stream, in the `events` table and on SSE. */

@@ -1,29 +1,63 @@
 /**
- * Island: the storyboard header's "Generate All Scenes" toolbar. Starts, follows and cancels the bulk
- * run: "Generating... (5/24)" with a progress bar, image and video counts and the time left; a toast
- * when the run ends; progress announced politely to screen readers. Its props are the page's state
- * for the client (`StoryboardInit`), and it opens the page's live stream, so every card island updates.
+ * Island: the storyboard header's generation toolbar. Its main action follows what there is to do:
+ * "Generate All Scenes" (scenes lack media), "Regenerate changed (n)" (media out of date; also
+ * offered beside Generate All), or "All scenes generated" (nothing to do: a status, not an action).
+ * It follows and cancels the run: "Generating... (5/24)" with a progress bar, the counts of the
+ * kinds the run makes and the time left; on a phone a compact bar with Cancel stays pinned to the
+ * bottom of the screen once the toolbar has scrolled away; a toast when the run ends; progress
+ * announced politely to screen readers. Its props are the page's state for the client
+ * (`StoryboardInit`), and it opens the page's live stream, so every card island updates.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { timeLeft } from "../client/eta.ts";
 import { useStoryboard } from "../client/hooks.ts";
-import { generatingLabel, outcome, partCounts, progressFraction, scenes, timeLeft } from "../client/progress.ts";
+import { generatingLabel, idleAction, outcome, partCounts, progressFraction, scenes } from "../client/progress.ts";
+import type { RunModel } from "../client/run_model.ts";
 import type { StoryboardInit } from "../client/storyboard.ts";
+import { useClock } from "../client/use_clock.ts";
 
 export interface BulkGenerationToolbarProps extends StoryboardInit {
   /** Scenes with a failed image or video at render (then the cards' live state counts). */
   failedScenes: number;
+  /** Scenes without a done image or video at render (idem). */
+  missingScenes: number;
+  /** Scenes with an image or video out of date at render (idem). */
+  outdatedScenes: number;
+  /** Whether any scene had media to download at render (idem). */
+  hasMedia: boolean;
 }
 
-/** The time, every second while `on`; null until the island is in the browser (the server shows no estimate). */
-function useClock(on: boolean): number | null {
-  const [now, setNow] = useState<number | null>(null);
+/** Whether `element` is scrolled out of the viewport (false until known, and where IntersectionObserver is missing). */
+function useScrolledAway(element: { current: Element | null }, on: boolean): boolean {
+  const [away, setAway] = useState(false);
   useEffect(() => {
-    if (!on) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    if (!on || !element.current || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(([entry]) => setAway(!entry.isIntersecting));
+    observer.observe(element.current);
+    return () => {
+      observer.disconnect();
+      setAway(false);
+    };
   }, [on]);
-  return now;
+  return away;
+}
+
+/** Cancel the active run: in the toolbar, and in the bar pinned on phones ("Cancel generation"). */
+function CancelButton(props: { model: RunModel; testId?: string; small?: boolean }) {
+  const busy = props.model.busy.value;
+  return (
+    <button
+      type="button"
+      class={props.small ? "secondary small" : "secondary"}
+      data-testid={props.testId}
+      aria-label={props.small ? "Cancel generation" : undefined}
+      aria-disabled={busy ? "true" : undefined}
+      aria-busy={busy === "cancel" ? "true" : undefined}
+      onClick={() => props.model.cancel()}
+    >
+      {busy === "cancel" ? "Cancelling…" : "Cancel"}
+    </button>
+  );
 }
 
 export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps) {
@@ -40,13 +74,21 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
 
   useEffect(() => storyboard.connect(), []);
 
-  // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all).
-  // (Read only while no run is shown: during a run the toolbar does not follow every part.)
+  // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all),
+  // and what Generate All would do. (Read only while no run is shown: during a run the toolbar does
+  // not follow every part.)
+  const cardsKnown = !shown && storyboard.scenes.count.value > 0;
   const showFailed = shown
     ? 0
-    : storyboard.scenes.count.value > 0
+    : cardsKnown
     ? new Set(storyboard.scenes.failures.value.map((f) => f.sentenceId)).size
     : props.failedScenes;
+  const tally = cardsKnown
+    ? storyboard.scenes.tally.value
+    : { missing: props.missingScenes, outdated: props.outdatedScenes, media: props.hasMedia ? 1 : 0 };
+  const idle = idleAction(tally);
+  const toolbar = useRef<HTMLDivElement>(null);
+  const pinned = useScrolledAway(toolbar, shown !== null);
 
   // Buttons come and go with the run (Cancel, "N failed — details", the toast's): when the one that
   // had the focus goes away, the focus stays in the toolbar instead of falling back to the page.
@@ -57,13 +99,22 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
     const lost = !document.activeElement || document.activeElement === document.body;
     if (focusInside.current && lost && !storyboard.dialog.open.peek()) mainButton.current?.focus();
   }, [layout]);
-  const eta = active && now !== null ? timeLeft(run, model.localTime(run.startedAt), now) : null;
+  const eta = active && now !== null
+    ? timeLeft(run, {
+      typical: props.typical,
+      measured: storyboard.timing.read(),
+      sequential: props.sequential,
+      nowMs: now,
+    })
+    : null;
   const percent = shown ? Math.round(progressFraction(shown) * 1000) / 10 : 0;
 
   return (
     <div
+      ref={toolbar}
       class="bulk-toolbar"
       role="group"
+      data-pinned={pinned ? "" : undefined}
       aria-label="Scene generation"
       data-run-status={run?.status ?? "none"}
       data-connection={connection}
@@ -98,26 +149,37 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             <button
               ref={mainButton}
               type="button"
-              class="bulk-main"
+              class={idle.scope ? "bulk-main" : "bulk-main bulk-done"}
               data-testid="generate"
-              aria-disabled={busy ? "true" : undefined}
+              data-scope={idle.scope ?? "none"}
+              aria-disabled={busy || !idle.scope ? "true" : undefined}
               aria-busy={busy === "generate" ? "true" : undefined}
-              onClick={() => model.generate()}
+              onClick={() => idle.scope && model.generate(idle.scope)}
             >
-              {busy === "generate" ? "Starting…" : "Generate All Scenes"}
+              {busy === "generate" ? "Starting…" : idle.label}
             </button>
           )}
-        {active && (
+        {!shown && idle.alsoChanged && (
           <button
             type="button"
             class="secondary"
-            data-testid="cancel"
+            data-testid="generate-changed"
             aria-disabled={busy ? "true" : undefined}
-            aria-busy={busy === "cancel" ? "true" : undefined}
-            onClick={() => model.cancel()}
+            onClick={() => model.generate("changed")}
           >
-            {busy === "cancel" ? "Cancelling…" : "Cancel"}
+            {idle.alsoChanged}
           </button>
+        )}
+        {active && <CancelButton model={model} testId="cancel" />}
+        {tally.media > 0 && (
+          <a
+            href={`/api/v1/projects/${props.projectId}/media.zip`}
+            class="bulk-download"
+            download
+            data-testid="download-all"
+          >
+            Download all (zip)
+          </a>
         )}
         {showFailed > 0 && (
           <button
@@ -145,16 +207,27 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
             <div class="progress-fill" style={{ width: `${percent}%` }} />
           </div>
           <p class="bulk-stats" data-testid="stats">
-            <span>{partCounts(shown)}</span>
+            {partCounts(shown) && <span>{partCounts(shown)}</span>}
             {shown.failedScenes > 0 && <span class="stat-failed">{shown.failedScenes} failed</span>}
             {eta && <span class="stat-eta" data-testid="eta">{eta}</span>}
           </p>
+        </div>
+      )}
+      {shown && (
+        <div class="run-pin" data-testid="run-pin">
+          <div class="progress-track" aria-hidden="true">
+            <div class="progress-fill" style={{ width: `${percent}%` }} />
+          </div>
+          <span class="run-pin-label">{generatingLabel(shown)}</span>
+          {active && <CancelButton model={model} small />}
         </div>
       )}
       {!shown && (
         <p class="bulk-hint" data-testid="hint">
           {run && run.status !== "active"
             ? `Last run: ${outcome(run).text}.`
+            : idle.scope === "changed"
+            ? "Makes the out-of-date images and clips again."
             : "Queues an image and a clip for every scene that lacks one."}
         </p>
       )}

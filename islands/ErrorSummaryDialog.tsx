@@ -7,12 +7,14 @@
  * Keyboard: showModal() moves focus into the dialog, Esc closes it, and focus returns to the button
  * that opened it. The dialog is labelled by its heading and described by its introduction.
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useRef } from "preact/hooks";
+import { DialogHead } from "../components/DialogHead.tsx";
 import { PART_LABELS, sceneLabel, STATUS_LABELS } from "../components/status_labels.ts";
 import { useStoryboard } from "../client/hooks.ts";
 import { excerpt, scenes } from "../client/progress.ts";
 import { byScene, type FailedPart } from "../client/scenes_model.ts";
 import type { Storyboard } from "../client/storyboard.ts";
+import { useModal } from "../client/use_modal.ts";
 
 const TITLE_ID = "failed-scenes-title";
 const DESCRIPTION_ID = "failed-scenes-description";
@@ -71,24 +73,17 @@ function FailedItem(
 export default function ErrorSummaryDialog() {
   const storyboard = useStoryboard();
   const { run, dialog } = storyboard;
-  const ref = useRef<HTMLDialogElement>(null);
   const focusAfterClose = useRef<HTMLElement | null>(null);
   /** Parts listed since the dialog opened (key → last known failure). */
   const listed = useRef(new Map<string, FailedPart>());
-  const open = dialog.open.value;
+  const open = dialog.open.value !== null;
+  const ref = useModal(open);
   const failures = storyboard.scenes.failures.value;
   const error = open ? run.error.value : null;
   const busy = run.busy.value;
 
   if (open) { for (const f of failures) listed.current.set(`${f.sentenceId}:${f.part}`, f); }
   const items = open ? [...listed.current.values()].sort(byScene) : [];
-
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    else if (!open && element.open) element.close();
-  }, [open]);
 
   const onClose = () => {
     dialog.close();
@@ -122,12 +117,11 @@ export default function ErrorSummaryDialog() {
       data-testid="failed-dialog"
       onClose={onClose}
     >
-      <header class="dialog-head">
-        <h2 id={TITLE_ID}>{failedCount ? `${scenes(failedCount)} failed` : "No failed scenes"}</h2>
-        <button type="button" class="dialog-close" aria-label="Close" onClick={() => dialog.close()}>
-          ×
-        </button>
-      </header>
+      <DialogHead
+        id={TITLE_ID}
+        title={failedCount ? `${scenes(failedCount)} failed` : "No failed scenes"}
+        onClose={() => dialog.close()}
+      />
       <p id={DESCRIPTION_ID} class="hint">
         {failedCount
           ? "Each message says what went wrong. Fix the prompt if needed, then retry: only the failed parts are generated again."

@@ -26,7 +26,9 @@ export default function NarrationPlayer({ id, text, audio, w }: NarrationPlayerP
   const scene = useStoryboard().scenes.scene(id);
   const live = scene.audio.value;
   const state = live === IDLE ? { ...IDLE, ...audio } : live;
-  const spans = scene.words.value === undefined ? w : scene.words.value;
+  // The text as edited since the render (another tab), and the word timings of the narration made for it.
+  const current = scene.texts.value?.text ?? text;
+  const spans = scene.words.value === undefined ? (current === text ? w : undefined) : scene.words.value;
   const [lit, setLit] = useState(-1);
   const player = useRef<HTMLAudioElement>(null);
   const frame = useRef(0);
@@ -41,7 +43,7 @@ export default function NarrationPlayer({ id, text, audio, w }: NarrationPlayerP
 
   return (
     <div class="narration-block" data-audio-status={state.status}>
-      <p class="narration">{spans?.length ? wordsOf(text, spans, lit) : text}</p>
+      <p class="narration">{spans?.length ? wordsOf(current, spans, lit) : current}</p>
       {state.url && (
         <audio
           ref={player}

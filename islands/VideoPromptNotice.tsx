@@ -13,13 +13,13 @@ export interface VideoPromptNoticeProps {
 
 export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
   const { scenes } = useStoryboard();
-  const empty = ids.filter((id) => !scenes.scene(id).videoPrompt.value).length;
+  const empty = ids.filter((id) => !scenes.scene(id).texts.value?.videoPrompt.trim()).length;
   if (empty === 0) return null;
   return (
     <p class="notice notice-info" data-notice="video-prompts">
       {count(empty, "scene has", "scenes have")}{" "}
       no video prompt yet: it will be written automatically from the image prompt and the narration when the video is
-      generated. Open “Edit prompts” on a card to write your own.
+      generated. Open “Edit scene” on a card to write your own.
     </p>
   );
 }

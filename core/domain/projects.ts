@@ -1,7 +1,7 @@
 /**
  * Projects and their storyboard: create from a script, list, read, change settings, delete. No
  * HTTP here; routes and tasks call these with a postgres.js client. (Editing sentences and
- * sections: ./sentences.ts and ./sections.ts.)
+ * sections: ./sentences.ts and ./sections.ts; the project list: ./project_list.ts.)
  */
 import type { Sql, Tx } from "../db/client.ts";
 import { lockProject, type PartStateRow, toPartView } from "../engine/parts.ts";
@@ -85,17 +85,6 @@ export async function insertProject(
   }
 }
 
-/** All projects, newest first, with their counts. */
-export async function listProjects(sql: Sql): Promise<ProjectSummary[]> {
-  const rows = await sql<ProjectRow[]>`
-    select p.*,
-      (select count(*)::int from sections s where s.project_id = p.id) as section_count,
-      (select count(*)::int from sentences s where s.project_id = p.id) as sentence_count
-    from projects p
-    order by p.id desc`;
-  return rows.map(toSummary);
-}
-
 /** One project's summary (title, settings, counts); NotFoundError when there is none. */
 export async function projectSummary(sql: Sql | Tx, projectId: number): Promise<ProjectSummary> {
   const [row] = await sql<ProjectRow[]>`
@@ -173,7 +162,8 @@ function partsJson(sql: Sql | Tx) {
   return sql`(select json_agg(ps) from part_states ps where ps.sentence_id = s.id)`;
 }
 
-interface ProjectRow {
+/** A projects row with its counts, as the summary queries read it. */
+export interface ProjectRow {
   id: number;
   title: string;
   aspect_ratio: AspectRatio;
@@ -201,7 +191,8 @@ export interface SentenceRow {
   })[];
 }
 
-function toSummary(row: ProjectRow): ProjectSummary {
+/** Shapes a project row (with its counts) for the API. */
+export function toSummary(row: ProjectRow): ProjectSummary {
   return {
     id: row.id,
     title: row.title,

@@ -3,7 +3,8 @@
  * projects; add a section.
  */
 import { Hono } from "hono";
-import { createProject, deleteProject, getProject, listProjects, updateProject } from "../../core/domain/projects.ts";
+import { createProject, deleteProject, getProject, updateProject } from "../../core/domain/projects.ts";
+import { listProjects } from "../../core/domain/project_list.ts";
 import { addSection } from "../../core/domain/sections.ts";
 import { removeMediaFolder } from "../../media/store.ts";
 import type { AppDeps } from "../deps.ts";

@@ -5,8 +5,10 @@ import { count } from "../../components/count.ts";
 import { CsrfField } from "../../components/CsrfField.tsx";
 import { Layout } from "../../components/Layout.tsx";
 import { LIMITS } from "../../core/domain/limits.ts";
-import { createProject, listProjects } from "../../core/domain/projects.ts";
-import type { ProjectSummary } from "../../core/types.ts";
+import { lastRunText } from "../../components/last_run.ts";
+import { createProject } from "../../core/domain/projects.ts";
+import { listProjects } from "../../core/domain/project_list.ts";
+import type { ProjectListEntry } from "../../core/types.ts";
 import { ApiError, errorToJson, parseWith } from "../http.ts";
 import { createProjectBody } from "../api/schemas.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
@@ -20,24 +22,42 @@ interface FormState {
   error?: string;
 }
 
+/** One project in the list: its picture, title, size, how far it is and its last run. */
+function ProjectItem({ p, now }: { p: ProjectListEntry; now: number }) {
+  return (
+    <li class="project-item" data-project-id={p.id}>
+      <a href={`/projects/${p.id}`} class={`project-thumb aspect-${p.aspectRatio.replace(":", "x")}`} tabIndex={-1}>
+        {p.thumbUrl
+          ? <img src={p.thumbUrl} alt="" loading="lazy" />
+          : <span class="scene-placeholder" aria-hidden="true" />}
+      </a>
+      <div class="project-info">
+        <a href={`/projects/${p.id}`} class="project-title">{p.title}</a>
+        <p class="muted">
+          {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
+          {p.aspectRatio}
+        </p>
+        <p class="project-progress" data-testid="project-progress">
+          <span class="stat-done">{p.scenesDone} of {p.sentenceCount} done</span>
+          {p.scenesFailed > 0 && <span class="stat-failed">{p.scenesFailed} failed</span>}
+          <span class="project-run">{lastRunText(p.lastRun, now)}</span>
+        </p>
+      </div>
+    </li>
+  );
+}
+
 /** The project list and the create form (with the input and error of a rejected form). */
-export function HomePage(props: { projects: ProjectSummary[]; form?: FormState }) {
+export function HomePage(props: { projects: ProjectListEntry[]; form?: FormState; now?: number }) {
   const form = props.form ?? {};
+  const now = props.now ?? Date.now();
   return (
     <Layout title="Projects">
       <section class="projects">
         <h1>Projects</h1>
         {props.projects.length === 0 && <p>No projects yet: paste a script below to create one.</p>}
         <ul class="project-list">
-          {props.projects.map((p) => (
-            <li key={p.id}>
-              <a href={`/projects/${p.id}`}>{p.title}</a>{" "}
-              <span class="muted">
-                {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
-                {p.aspectRatio}
-              </span>
-            </li>
-          ))}
+          {props.projects.map((p) => <ProjectItem key={p.id} p={p} now={now} />)}
         </ul>
       </section>
       <section class="create-project">

@@ -1,20 +1,25 @@
-/** `/projects/:id`: the storyboard, and the no-JavaScript prompt editing form it posts to. */
+/** `/projects/:id`: the storyboard page (its forms post to ./storyboard_forms.tsx). */
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import { count } from "../../components/count.ts";
 import { Layout } from "../../components/Layout.tsx";
+import { ProjectSettings } from "../../components/ProjectSettings.tsx";
 import { SceneCard } from "../../components/SceneCard.tsx";
-import { getProject, getSentence } from "../../core/domain/projects.ts";
-import { updateSentence } from "../../core/domain/sentences.ts";
+import { AddSection, SectionHead } from "../../components/SectionTools.tsx";
+import { getProject } from "../../core/domain/projects.ts";
+import { typicalJobMs } from "../../core/engine/job_times.ts";
 import { currentRun } from "../../core/engine/runs.ts";
 import { eventCursor } from "../../core/live/cursor.ts";
 import { runForPage, storyboardNotices } from "./storyboard_view.ts";
-import type { ExportView, ProjectView, RunSummary, WordSpans } from "../../core/types.ts";
+import type { ExportView, ProjectView, RunSummary, TypicalJobMs, WordSpans } from "../../core/types.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
 import BackendStatus from "../../islands/BackendStatus.tsx";
 import BulkGenerationToolbar from "../../islands/BulkGenerationToolbar.tsx";
 import { generationServers } from "../../config.ts";
 import ErrorSummaryDialog from "../../islands/ErrorSummaryDialog.tsx";
+import MediaViewer from "../../islands/MediaViewer.tsx";
+import ReloadNotice from "../../islands/ReloadNotice.tsx";
+import TakesDialog from "../../islands/TakesDialog.tsx";
 import VideoPromptNotice from "../../islands/VideoPromptNotice.tsx";
 // Narration and export (issue 13).
 import ExportPanel from "../../islands/ExportPanel.tsx";
@@ -28,8 +33,8 @@ import WritePrompts from "../../islands/WritePrompts.tsx";
 import { currentPromptJob } from "../../core/engine/prompt_jobs.ts";
 import { jobUpdate } from "../../client/prompts_api.ts";
 import type { PromptJobView } from "../../core/types.ts";
-import { idParam, parseWith } from "../http.ts";
-import { updateSentenceBody } from "../api/schemas.ts";
+import { idParam } from "../http.ts";
+import { runSettings } from "../../core/engine/run_settings.ts";
 
 /** What the storyboard renders: the project, its active or latest run, and the stream's resume point. */
 export interface StoryboardData {
@@ -47,9 +52,17 @@ export interface StoryboardData {
   words?: Map<number, WordSpans>;
   /** The project's active or latest prompt job ("Write prompts"). */
   promptJob?: PromptJobView | null;
+  /** How long jobs took on the configured providers before (the time left starts from it). */
+  typical?: TypicalJobMs;
+  /** Runs make all their images before their videos. */
+  sequential?: boolean;
 }
 
-/** The storyboard: header with the toolbar, notices, the failure details dialog and the scene cards by section. */
+/**
+ * The storyboard: header with the title, project settings and the toolbar (with the media download);
+ * notices; the dialogs (failure details, viewer, takes); the scene cards by section, each section
+ * with its tools; and "Add a section".
+ */
 export function StoryboardPage(props: StoryboardData) {
   const p = props.project;
   const notices = storyboardNotices(p);
@@ -60,8 +73,9 @@ export function StoryboardPage(props: StoryboardData) {
           <h1>{p.title}</h1>
           <p class="muted">
             {count(p.sentenceCount, "scene", "scenes")} in {count(p.sectionCount, "section", "sections")} ·{" "}
-            {p.aspectRatio}
+            {p.aspectRatio} · {p.clipSeconds} s clips
           </p>
+          <ProjectSettings project={p} />
         </div>
         {props.gpuServer && <BackendStatus />}
         <BulkGenerationToolbar
@@ -69,11 +83,18 @@ export function StoryboardPage(props: StoryboardData) {
           run={runForPage(props.run)}
           lastEventId={props.lastEventId}
           serverNow={props.serverNow}
+          updatedAt={p.updatedAt}
+          typical={props.typical}
+          sequential={props.sequential}
           failedScenes={notices.failedScenes}
+          missingScenes={notices.missingScenes}
+          outdatedScenes={notices.outdatedScenes}
+          hasMedia={notices.hasMedia}
         />
         <WritePrompts projectId={p.id} job={props.promptJob ? jobUpdate(props.promptJob) : null} />
       </header>
       <ExportPanel projectId={p.id} exports={props.exports ?? []} />
+      <ReloadNotice />
       {(notices.withoutAudio > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
           {notices.withoutAudio > 0 && <NarrationNotice projectId={p.id} {...missingNarration(p)} />}
@@ -81,9 +102,18 @@ export function StoryboardPage(props: StoryboardData) {
         </div>
       )}
       <ErrorSummaryDialog />
+      <MediaViewer />
+      <TakesDialog />
       {p.sections.map((section, index) => (
         <section class="storyboard-section" key={section.id} aria-labelledby={`section-${section.id}`}>
-          <h2 id={`section-${section.id}`}>{section.title ?? `Section ${index + 1}`}</h2>
+          <SectionHead
+            id={section.id}
+            title={section.title}
+            label={section.title ?? `Section ${index + 1}`}
+            index={index}
+            sections={p.sections.length}
+            scenes={section.sentences.length}
+          />
           <SectionNarration
             projectId={p.id}
             sectionId={section.id}
@@ -97,64 +127,51 @@ export function StoryboardPage(props: StoryboardData) {
           </div>
         </section>
       ))}
+      <AddSection projectId={p.id} />
     </Layout>
   );
 }
 
-/** Reads what the storyboard shows: the stream's resume point FIRST, then the state. */
+/**
+ * Reads what the storyboard shows: the stream's resume point FIRST, then the state; with the
+ * configuration, also how long jobs took before on its providers and the order runs make parts in.
+ */
 export async function loadStoryboard(
-  { sql, hub, config }: Pick<AppDeps, "sql" | "hub" | "config">,
+  { sql, hub, config }: Pick<AppDeps, "sql" | "hub"> & Partial<Pick<AppDeps, "config">>,
   projectId: number,
 ) {
   const lastEventId = hub ? hub.cursor() : await eventCursor(sql);
   const project = await getProject(sql, projectId);
-  const run = await currentRun(sql, projectId);
-  const servers = generationServers(config);
+  const servers = config ? generationServers(config) : { image: null, video: null };
   const gpuServer = servers.image !== null || servers.video !== null;
-  const [exports, words, promptJob] = await Promise.all([
+  const [run, typical, exports, words, promptJob] = await Promise.all([
+    currentRun(sql, projectId),
+    config ? typicalJobMs(sql, { image: config.imageProvider, video: config.videoProvider }) : undefined,
     listExports(sql, projectId),
     narrationWordSpans(sql, projectId),
     currentPromptJob(sql, projectId),
   ]);
+  const sequential = config ? runSettings(config).imagesFirst === true : undefined;
   return {
     project,
     run,
     lastEventId,
     serverNow: Date.now(),
     gpuServer,
+    typical,
+    sequential,
     exports,
     words,
     promptJob,
   } satisfies StoryboardData;
 }
 
-/** The storyboard's routes: the page, and the prompt form it posts to (works without JavaScript). */
+/** The storyboard page's route. */
 export function storyboardPages(deps: AppDeps) {
-  const { sql } = deps;
   const pages = new Hono();
   pages.get("/projects/:id", async (c) => {
     const data = await loadStoryboard(deps, idParam(c, "id", "project"));
     return c.html(renderPage(<StoryboardPage {...data} />));
-  });
-  pages.post("/sentences/:id/prompts", async (c) => {
-    const id = idParam(c, "id", "sentence");
-    const form = await c.req.parseBody();
-    const pick = (v: unknown) => (typeof v === "string" ? v.replace(/\r\n/g, "\n").trim() : undefined);
-    // Only the fields the creator changed are saved: the form holds the prompts as they were at
-    // render (`…Before`), and the engine may have written the video prompt since, or another tab
-    // changed a prompt — an untouched field must not overwrite that.
-    const changed = (name: "imagePrompt" | "videoPrompt") => {
-      const value = pick(form[name]);
-      const before = pick(form[`${name}Before`]);
-      return value !== undefined && before !== undefined && value === before ? undefined : value;
-    };
-    const imagePrompt = changed("imagePrompt");
-    const videoPrompt = changed("videoPrompt");
-    const submitted = form.imagePrompt !== undefined || form.videoPrompt !== undefined;
-    const sentence = submitted && imagePrompt === undefined && videoPrompt === undefined
-      ? await getSentence(sql, id) // nothing changed
-      : await updateSentence(sql, id, parseWith(updateSentenceBody, { imagePrompt, videoPrompt }));
-    return c.redirect(`/projects/${sentence.projectId}#sentence-${sentence.id}`, 303);
   });
   return pages;
 }

@@ -12,6 +12,12 @@ export interface StoryboardNotices {
   emptyVideoPrompts: number[];
   /** Scenes whose image or video failed. */
   failedScenes: number;
+  /** Scenes without a done image or video (what Generate All makes). */
+  missingScenes: number;
+  /** Scenes whose image or video is out of date (what "Regenerate changed" makes). */
+  outdatedScenes: number;
+  /** Whether any scene has a take to download (the project's zip is not empty). */
+  hasMedia: boolean;
 }
 
 /** Counts what the storyboard's notices say, from the project's scenes. */
@@ -19,14 +25,20 @@ export function storyboardNotices(project: ProjectView): StoryboardNotices {
   let withoutAudio = 0;
   const emptyVideoPrompts: number[] = [];
   let failedScenes = 0;
+  let missingScenes = 0;
+  let outdatedScenes = 0;
+  let hasMedia = false;
   for (const section of project.sections) {
     for (const s of section.sentences) {
       if (s.audio.status !== "done") withoutAudio++;
       if (!s.videoPrompt.trim()) emptyVideoPrompts.push(s.id);
       if (s.image.status === "failed" || s.video.status === "failed") failedScenes++;
+      if (s.image.status !== "done" || s.video.status !== "done") missingScenes++;
+      if (s.image.outdated || s.video.outdated) outdatedScenes++;
+      hasMedia ||= s.image.take !== null || s.video.take !== null || s.audio.take !== null;
     }
   }
-  return { withoutAudio, emptyVideoPrompts, failedScenes };
+  return { withoutAudio, emptyVideoPrompts, failedScenes, missingScenes, outdatedScenes, hasMedia };
 }
 
 /**
