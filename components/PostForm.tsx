@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { CsrfField } from "./CsrfField.tsx";
 
 /**
  * A plain HTML form that POSTs to a page route (it works without JavaScript): every editing form
@@ -10,6 +11,7 @@ export function PostForm(
 ) {
   return (
     <form method="post" action={props.action} class={props.class} data-testid={props["data-testid"]}>
+      <CsrfField />
       {props.children}
     </form>
   );

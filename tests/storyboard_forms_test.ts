@@ -6,6 +6,7 @@ import { createApp } from "../app.ts";
 import { mediaPath } from "../media/store.ts";
 import { buildIslands } from "../islands_runtime/build.ts";
 import { freshDatabase } from "./helpers/db.ts";
+import { type FormCredentials, formCredentials, postForm } from "./helpers/forms.ts";
 import { makeProject, removeDataDir, startTestWorker, testConfig, waitForRunEnd } from "./helpers/worker.ts";
 
 Deno.test("storyboard forms", async (t) => {
@@ -13,8 +14,11 @@ Deno.test("storyboard forms", async (t) => {
   const db = await freshDatabase("storyboard_forms");
   const config = await testConfig(db);
   const app = createApp({ sql: db.sql, config });
-  const post = (path: string, fields: Record<string, string> = {}) =>
-    app.request(path, { method: "POST", body: new URLSearchParams(fields) });
+  let credentials: FormCredentials | undefined;
+  const post = async (path: string, fields: Record<string, string> = {}) => {
+    credentials ??= await formCredentials(app);
+    return await postForm(app, path, fields, { credentials });
+  };
   /** The project's scenes in order: [section title or position, text]. */
   const script = async (projectId: number) =>
     (await db.sql<{ section: string; text: string }[]>`
@@ -53,7 +57,7 @@ Deno.test("storyboard forms", async (t) => {
       const bad = await post(`/sentences/${two}/split`, { text: "No break here." });
       assert.equal(bad.status, 400);
       const html = await bad.text();
-      assert.match(html, /Put a line break where the second scene should start/);
+      assert.match(html, /Put a line break in the text where the second scene should start/);
       assert.match(html, new RegExp(`<a href="/projects/${projectId}#sentence-${two}">Back to the storyboard</a>`));
     });
 

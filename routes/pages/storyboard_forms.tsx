@@ -134,7 +134,7 @@ export function storyboardForms({ sql, config }: AppDeps) {
       if (at < 0 || !first || !second) {
         throw new InvalidInputError(
           "text",
-          "Put a line break where the second scene should start, with words on both sides.",
+          "Put a line break in the text where the second scene should start, with words on both sides.",
         );
       }
       // Words changed as well as the line break: save them, then split where the break was.

@@ -273,7 +273,13 @@ let bigScripts = 4;
 function generate(route: RouteSpec, i: number, rng: ReturnType<typeof random>, ctx: Context): Case {
   const client = `10.${(i >> 8) & 255}.${i & 255}.7`;
   const ids = route.destructive ? ctx.spare : ctx;
-  const validId = route.id === "sentence" ? ids.sentenceId : route.id === "section" ? ids.sectionId : ids.projectId;
+  const validId = route.id === "sentence"
+    ? ids.sentenceId
+    : route.id === "section"
+    ? ids.sectionId
+    : route.id === "project"
+    ? ids.projectId
+    : 1;
   let idText = String(validId);
   let query = "";
   let method = route.method;

@@ -19,7 +19,7 @@ export interface RouteSpec {
   method: string;
   path: string;
   /** What the path's `:id` is. */
-  id?: "project" | "sentence" | "section";
+  id?: "project" | "sentence" | "section" | "export" | "promptJob";
   /** A valid request deletes or merges what its id names: the fuzz aims valid ones at a spare project. */
   destructive?: boolean;
   /** `json`: the JSON API; `form`: a no-JavaScript form (CSRF token needed); `none`: no body. */
@@ -53,6 +53,9 @@ const position: FieldSpec = {
   required: true,
 };
 const optional = (spec: FieldSpec): FieldSpec => ({ ...spec, required: false });
+/** A number in a form: text, so anything goes; what is not a number is refused naming the field. */
+const formNumber: FieldSpec = { kind: "text", valid: "0", max: 20, required: true };
+const confirm: FieldSpec = { kind: "choice", valid: "yes", choices: ["yes"], required: true };
 
 export const ROUTES: RouteSpec[] = [
   {
@@ -158,6 +161,108 @@ export const ROUTES: RouteSpec[] = [
     fields: { text: sentenceText(true), position: optional(position) },
   },
   { method: "GET", path: "/api/v1/status", body: "none" },
+  {
+    method: "POST",
+    path: "/api/v1/projects/:id/generate-audio",
+    id: "project",
+    body: "json",
+    fields: {
+      sectionIds: { kind: "ids", max: LIMITS.sentencesPerProject, required: false },
+      scope: { kind: "choice", valid: "missing", choices: ["missing", "all"], required: false },
+    },
+  },
+  { method: "GET", path: "/api/v1/projects/:id/media.zip", id: "project", body: "none", stream: true },
+  // Recordings are raw audio or multipart, streamed by their route: the fuzz sends it junk and nothing.
+  { method: "PUT", path: "/api/v1/sentences/:id/audio", id: "sentence", body: "none" },
+  { method: "POST", path: "/api/v1/sentences/:id/audio", id: "sentence", body: "none" },
+  { method: "PUT", path: "/api/v1/sections/:id/audio", id: "section", body: "none" },
+  { method: "POST", path: "/api/v1/sections/:id/audio", id: "section", body: "none" },
+  {
+    method: "POST",
+    path: "/api/v1/projects/:id/exports",
+    id: "project",
+    body: "json",
+    // No valid choice: every "valid" request here stays a 400, so the fuzz never starts a render.
+    fields: {
+      placeholders: { kind: "choice", valid: "x", choices: [], required: false },
+    },
+  },
+  { method: "GET", path: "/api/v1/projects/:id/exports", id: "project", body: "none" },
+  { method: "GET", path: "/api/v1/exports/:id", id: "export", body: "none" },
+  { method: "POST", path: "/api/v1/exports/:id/cancel", id: "export", body: "none" },
+  {
+    method: "POST",
+    path: "/api/v1/projects/:id/write-prompts",
+    id: "project",
+    body: "json",
+    fields: { sentenceIds: { kind: "ids", max: LIMITS.sentencesPerProject, required: false } },
+  },
+  { method: "GET", path: "/api/v1/prompt-jobs/:id", id: "promptJob", body: "none" },
+  { method: "POST", path: "/api/v1/prompt-jobs/:id/cancel", id: "promptJob", body: "none" },
+  { method: "GET", path: "/readyz", body: "none" },
+  { method: "GET", path: "/sentences/:id/edit", id: "sentence", body: "none" },
+  {
+    method: "POST",
+    path: "/sentences/:id/split",
+    id: "sentence",
+    body: "form",
+    fields: { text: { kind: "text", valid: "One half.\nThe other.", max: LIMITS.sentenceChars, required: true } },
+  },
+  { method: "POST", path: "/sentences/:id/merge-next", id: "sentence", body: "form", destructive: true },
+  { method: "POST", path: "/sentences/:id/move", id: "sentence", body: "form", fields: { position: formNumber } },
+  {
+    method: "POST",
+    path: "/sentences/:id/delete",
+    id: "sentence",
+    body: "form",
+    destructive: true,
+    fields: { confirm: confirm },
+  },
+  {
+    method: "POST",
+    path: "/sections/:id/sentences",
+    id: "section",
+    body: "form",
+    fields: { text: sentenceText(true), position: { ...formNumber, required: false } },
+  },
+  {
+    method: "POST",
+    path: "/sections/:id/rename",
+    id: "section",
+    body: "form",
+    fields: { title: { ...title, required: false } },
+  },
+  { method: "POST", path: "/sections/:id/move", id: "section", body: "form", fields: { position: formNumber } },
+  {
+    method: "POST",
+    path: "/sections/:id/delete",
+    id: "section",
+    body: "form",
+    destructive: true,
+    fields: { confirm: confirm },
+  },
+  {
+    method: "POST",
+    path: "/projects/:id/sections",
+    id: "project",
+    body: "form",
+    fields: { title: { ...title, required: false }, script: { ...script(LIMITS.scriptChars), required: false } },
+  },
+  {
+    method: "POST",
+    path: "/projects/:id/settings",
+    id: "project",
+    body: "form",
+    fields: { title: { ...title, required: false }, aspectRatio },
+  },
+  {
+    method: "POST",
+    path: "/projects/:id/delete",
+    id: "project",
+    body: "form",
+    destructive: true,
+    fields: { confirm: confirm },
+  },
   { method: "GET", path: "/healthz", body: "none" },
   { method: "GET", path: "/media/*", body: "none" },
   { method: "HEAD", path: "/media/*", body: "none" },
