@@ -45,7 +45,7 @@ Deno.test("backends terminated every 500 ms: the processes stay up and the run c
       assert.ok(!worker.exited(), `the worker-only process exited:\n${worker.output()}`);
     }
     const [{ busy }] = await sql<{ busy: number }[]>`
-      select count(*)::int as busy from sentences
+      select count(*)::int as busy from scene_states
       where project_id = ${projectId} and (image_status <> 'done' or video_status <> 'done')`;
     assert.ok(busy > 0, "the run was still going when the terminations stopped");
     const windowEnd = performance.now();

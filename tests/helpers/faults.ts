@@ -41,21 +41,23 @@ export interface PartRow {
   error: string | null;
 }
 
-/**
- * Every image and video part of a project. The one place that knows where parts are stored (today
- * the image_* / video_* columns of sentences; scene_parts after the data-model change).
- */
+/** Every image and video part of a project, with its current take's file (part_states). */
 export async function partsOf(sql: Sql, projectId: number): Promise<PartRow[]> {
-  const rows = await sql<PartRow[]>`
-    select s.id as "sentenceId", p.part, p.status, p.path, p.attempts, p.error
-    from sentences s
-    cross join lateral (values
-      ('image', s.image_status, s.image_path, s.image_attempts, s.image_error),
-      ('video', s.video_status, s.video_path, s.video_attempts, s.video_error)
-    ) as p(part, status, path, attempts, error)
-    where s.project_id = ${projectId}
-    order by s.id, p.part`;
-  return rows;
+  return await sql<PartRow[]>`
+    select p.sentence_id as "sentenceId", p.kind as part, p.status, p.path, p.attempts, p.error
+    from part_states p
+    where p.project_id = ${projectId} and p.kind in ('image', 'video')
+    order by p.sentence_id, p.kind`;
+}
+
+/** Every media file a take of the project refers to (its file and its thumbnail). */
+async function takeFiles(sql: Sql, projectId: number): Promise<Set<string>> {
+  const rows = await sql<{ path: string }[]>`
+    select t.path from takes t join sentences s on s.id = t.sentence_id where s.project_id = ${projectId}
+    union all
+    select t.thumb_path from takes t join sentences s on s.id = t.sentence_id
+    where s.project_id = ${projectId} and t.thumb_path is not null`;
+  return new Set(rows.map((r) => r.path));
 }
 
 /** How many times each part of a project turned `done` (from the events table), keyed "image:12". */
@@ -123,7 +125,8 @@ export async function assertRunClean(sql: Sql, projectId: number, dataDir: strin
     const problem = await validateMediaFile(mediaPath(dataDir, p.path), p.part).catch((e) => String(e));
     if (problem) (report.corrupt++, problems.push(`${key}: ${problem}`));
   }
-  report.orphans = (await mediaFiles(`${dataDir}/media`)).filter((f) => !referenced.has(f)).length;
+  const kept = await takeFiles(sql, projectId);
+  report.orphans = (await mediaFiles(`${dataDir}/media`)).filter((f) => !referenced.has(f) && !kept.has(f)).length;
   assert.deepEqual(problems, [], `the run is not clean:\n- ${problems.join("\n- ")}`);
   await assertInvariants(sql, { quiescent: true });
   return report;
@@ -190,7 +193,7 @@ export function spawnApp(env: Record<string, string>, args: string[] = []): AppP
     exited: () => done,
     async ready(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
-      const readyLine = args.includes("--worker-only") ? /is taking image and video jobs/ : /Scene Studio is ready/;
+      const readyLine = args.includes("--worker-only") ? /is taking image, video/ : /Scene Studio is ready/;
       while (!readyLine.test(text)) {
         if (done) throw new Error(`The app exited before it was ready:\n${text}`);
         if (Date.now() > deadline) throw new Error(`The app was not ready within ${timeoutMs} ms:\n${text}`);
