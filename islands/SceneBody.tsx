@@ -164,7 +164,12 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
         <dd class="image-prompt">{texts.imagePrompt || <em>empty</em>}</dd>
         <dt>Video prompt</dt>
         <dd class="video-prompt">
-          {texts.videoPrompt || <em>empty — written automatically when the video is generated</em>}
+          {!texts.videoPrompt
+            ? <em>empty — written automatically when the video is generated</em>
+            : vp
+            ? texts.videoPrompt
+            // Empty when the page was drawn, written since: the engine or the prompt writer did.
+            : <span class="video-prompt-written">{texts.videoPrompt}</span>}
         </dd>
       </dl>
     </>

@@ -127,7 +127,7 @@ for (const withToken of [false, true]) {
         }
         // The creator's own page still works: a prompt edit with the form goes through.
         await page.goto(`${base}/projects/${project.id}`);
-        await page.click(`#sentence-${project.sentenceIds[0]} summary`);
+        await page.click(`#sentence-${project.sentenceIds[0]} details.scene-edit > summary`);
         await page.fill(`#sentence-${project.sentenceIds[0]} textarea[name=imagePrompt]`, "Edited by the creator");
         await page.click(`#sentence-${project.sentenceIds[0]} .prompt-form button[type=submit]`);
         await page.waitForURL(`${base}/projects/${project.id}#sentence-${project.sentenceIds[0]}`);

@@ -53,7 +53,7 @@ suite.test("narrate a section, play it with words lit, export the video and down
 
   // The whole project's pictures, then the export with its live progress and downloads.
   assert.equal((await studio.api("POST", `/api/v1/projects/${projectId}/generate-scenes`)).status, 202);
-  await page.waitForFunction(() => document.querySelectorAll(".scene-part--video video").length === 6, null, {
+  await page.waitForFunction(() => document.querySelectorAll(".scene-part--video .media-open").length === 6, null, {
     timeout: 30_000,
   });
   const panel = page.locator(".export-panel");
