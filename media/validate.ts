@@ -17,6 +17,7 @@
  */
 import { inflateSync } from "node:zlib";
 import { ffmpegPath } from "../providers/ffmpeg.ts";
+import { concatBytes, crc32, PNG_SIGNATURE } from "./png_chunks.ts";
 
 /** What a file is meant to be. */
 export type MediaKind = "image" | "video" | "audio";
@@ -30,8 +31,6 @@ const EXPECTED: Record<MediaKind, MediaFormat[]> = {
   // AAC narration is an MPEG-4 file whose brand may be M4A or plain MP4 (ffmpeg writes "isom").
   audio: ["wav", "mp3", "m4a", "mp4"],
 };
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** The format of `bytes` from its first bytes, or null when none of {@link MediaFormat} fits. */
 export function sniffFormat(bytes: Uint8Array): MediaFormat | null {
@@ -154,7 +153,7 @@ function inspectPng(bytes: Uint8Array): string | null {
   if (idat.length === 0) return "is damaged: it holds no image data (IDAT).";
   let raw: Uint8Array;
   try {
-    raw = inflateSync(concat(idat));
+    raw = inflateSync(concatBytes(idat));
   } catch {
     return "is damaged: its compressed image data cannot be inflated.";
   }
@@ -243,30 +242,4 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 
 function printable(type: string): string {
   return /^[\x20-\x7e]{4}$/.test(type) ? type : "unnamed";
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

@@ -11,14 +11,10 @@
  */
 import { basename, dirname, join } from "node:path";
 import { filterOptions as opts, fontPath, runFfmpeg } from "./ffmpeg.ts";
+import { h264VideoArgs, lavfiInput, mp4FileOutput, pngFileOutput } from "../media/ffmpeg_args.ts";
 import { validateMediaFile } from "../media/validate.ts";
-import {
-  type GeneratedMedia,
-  type ImageRequest,
-  type MediaProvider,
-  ProviderError,
-  type VideoRequest,
-} from "./types.ts";
+import type { GeneratedMedia, ImageRequest, MediaProvider, VideoRequest } from "./types.ts";
+import { ProviderError } from "./types.ts";
 
 /** Options of {@link createDraftProvider}. */
 export interface DraftProviderOptions {
@@ -99,22 +95,10 @@ async function generateImage(request: ImageRequest, timeoutMs: number): Promise<
     await runFfmpeg([
       "-loglevel",
       "error",
-      "-f",
-      "lavfi",
-      "-i",
-      `color=c=black:s=${backgroundSize(width, height)}:d=1`,
+      ...lavfiInput(`color=c=black:s=${backgroundSize(width, height)}:d=1`),
       "-filter_complex",
       filters.join(","),
-      "-frames:v",
-      "1",
-      "-c:v",
-      "png",
-      "-f",
-      "image2",
-      "-update",
-      "1",
-      "-y",
-      `file:${part}`,
+      ...pngFileOutput(part),
     ], { signal, timeoutMs, task: "render the draft image" });
     await checkWritten(part, "image");
     await Deno.rename(part, request.outPath);
@@ -174,22 +158,8 @@ async function imageToVideo(request: VideoRequest, timeoutMs: number): Promise<G
       "-frames:v",
       String(frames),
       "-an",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "veryfast",
-      "-crf",
-      "23",
-      "-pix_fmt",
-      "yuv420p",
-      "-g",
-      String(Math.max(1, Math.round(fps * 2))),
-      "-movflags",
-      "+faststart",
-      "-f",
-      "mp4",
-      "-y",
-      `file:${part}`,
+      ...h264VideoArgs({ preset: "veryfast", crf: 23, keyframeInterval: Math.max(1, Math.round(fps * 2)) }),
+      ...mp4FileOutput(part),
     ], {
       signal,
       timeoutMs,

@@ -9,35 +9,20 @@ import {
   processesMentioning,
   readPngSize,
 } from "./fixtures/media_checks.ts";
+import { imageRequest, videoRequest } from "./fixtures/requests.ts";
+import { withTempDir } from "../media/fixtures/make_media.ts";
 import { mountSmallDisk, smallDiskUnavailable } from "../tests/helpers/small_disk.ts";
 
 const provider = createDraftProvider();
 const PROMPT = "A lighthouse on a cliff at dusk, waves crashing below, cinematic lighting";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "studio-draft-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 function image(dir: string, prompt: string, width = 1280, height = 720, seed = 7, name = "image.png") {
-  return provider.generateImage({
-    prompt,
-    width,
-    height,
-    seed,
-    attempt: 1,
-    outPath: join(dir, name),
-    signal: new AbortController().signal,
-  });
+  return provider.generateImage(imageRequest(dir, { prompt, width, height, seed, outPath: join(dir, name) }));
 }
 
 for (const [width, height] of [[1280, 720], [720, 1280]]) {
   Deno.test(`draft image: a decodable ${width}×${height} PNG`, () =>
-    withDir(async (dir) => {
+    withTempDir(async (dir) => {
       const started = performance.now();
       const media = await image(dir, PROMPT, width, height);
       console.log(`  draft image ${width}×${height}: ${Math.round(performance.now() - started)} ms`);
@@ -49,7 +34,7 @@ for (const [width, height] of [[1280, 720], [720, 1280]]) {
 }
 
 Deno.test("draft image: deterministic for a prompt and seed, different for another prompt or seed", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const a = await Deno.readFile((await image(dir, PROMPT, 1280, 720, 7, "a.png")).path);
     const again = await Deno.readFile((await image(dir, PROMPT, 1280, 720, 7, "again.png")).path);
     const other = await Deno.readFile((await image(dir, "A red fox in fresh snow", 1280, 720, 7, "b.png")).path);
@@ -60,7 +45,7 @@ Deno.test("draft image: deterministic for a prompt and seed, different for anoth
   }));
 
 Deno.test("draft image: tricky prompt text still renders", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const tricky = `Quote ' double " colon: 100% %{pts} \\N back\\slash [a,b]; semi = eq ` +
       `Ümlaut Größe ñ çà Привет Ελλάδα 🌊🏳️‍🌈 日本語 \n\t new line `;
     const long = (tricky + "x".repeat(500) + " word".repeat(400)).slice(0, 2000);
@@ -85,29 +70,26 @@ Deno.test("draft layout: long prompts shrink then cut with an ellipsis, emoji an
 });
 
 Deno.test("draft image: an impossible size is a permanent error", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     await assert.rejects(image(dir, PROMPT, 0, 720), (e) => e instanceof ProviderError && !e.transient);
   }));
 
 for (const [width, height] of [[1280, 720], [720, 1280]]) {
   Deno.test(`draft video: a 4 s ${width}×${height} H.264 MP4 that browsers play`, () =>
-    withDir(async (dir) => {
+    withTempDir(async (dir) => {
       const source = await image(dir, PROMPT, width, height);
       const progress: number[] = [];
       const started = performance.now();
-      const media = await provider.imageToVideo({
-        image: source.path,
-        prompt: "slow push in",
-        seconds: 4,
-        fps: 24,
-        width,
-        height,
-        seed: 7,
-        attempt: 1,
-        outPath: join(dir, "clip.mp4"),
-        signal: new AbortController().signal,
-        onProgress: (f) => progress.push(f),
-      });
+      const media = await provider.imageToVideo(
+        videoRequest(dir, {
+          image: source.path,
+          prompt: "slow push in",
+          width,
+          height,
+          seed: 7,
+          onProgress: (f) => progress.push(f),
+        }),
+      );
       console.log(`  draft video ${width}×${height}: ${Math.round(performance.now() - started)} ms`);
       assert.deepEqual(media, { path: join(dir, "clip.mp4"), mimeType: "video/mp4" });
       const info = await probeWithFfmpeg(media.path);
@@ -128,21 +110,15 @@ for (const [width, height] of [[1280, 720], [720, 1280]]) {
 }
 
 Deno.test("draft video: abort kills ffmpeg within a second and rejects, leaving no file", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const source = await image(dir, PROMPT);
     const controller = new AbortController();
-    const video = provider.imageToVideo({
+    const video = provider.imageToVideo(videoRequest(dir, {
       image: source.path,
       prompt: PROMPT,
       seconds: 60, // long enough to be surely running when aborted
-      fps: 24,
-      width: 1280,
-      height: 720,
-      seed: 1,
-      attempt: 1,
-      outPath: join(dir, "clip.mp4"),
       signal: controller.signal,
-    });
+    }));
     const rejected = assert.rejects(video, (e) => e instanceof DOMException && e.name === "AbortError");
     const deadline = performance.now() + 5000;
     while (processesMentioning(dir).length === 0 && performance.now() < deadline) {
@@ -161,19 +137,8 @@ Deno.test("draft video: abort kills ffmpeg within a second and rejects, leaving 
   }));
 
 Deno.test("draft video: a missing source image and an odd size are permanent errors", () =>
-  withDir(async (dir) => {
-    const request = {
-      image: join(dir, "missing.png"),
-      prompt: PROMPT,
-      seconds: 4,
-      fps: 24,
-      width: 1280,
-      height: 720,
-      seed: 1,
-      attempt: 1,
-      outPath: join(dir, "clip.mp4"),
-      signal: new AbortController().signal,
-    };
+  withTempDir(async (dir) => {
+    const request = videoRequest(dir, { image: join(dir, "missing.png"), prompt: PROMPT });
     await assert.rejects(
       provider.imageToVideo(request),
       (e) => e instanceof ProviderError && !e.transient && /does not exist/.test(e.message),

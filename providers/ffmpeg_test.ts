@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { escapeFilterValue, ffmpegPath, fontPath, runFfmpeg, usefulStderrLine } from "./ffmpeg.ts";
 import { ProviderError } from "./types.ts";
 import { readPngSize } from "./fixtures/media_checks.ts";
+import { lavfiInput, pngFileOutput } from "../media/ffmpeg_args.ts";
 
 Deno.test("ffmpeg and the font are found in the project's own packages", () => {
   assert.ok(Deno.statSync(ffmpegPath()).isFile);
@@ -74,20 +75,10 @@ Deno.test("escapeFilterValue survives quotes, colons, commas, brackets and backs
     await runFfmpeg([
       "-loglevel",
       "error",
-      "-f",
-      "lavfi",
-      "-i",
-      "color=c=black:s=160x90:d=1",
+      ...lavfiInput("color=c=black:s=160x90:d=1"),
       "-vf",
       filter,
-      "-frames:v",
-      "1",
-      "-f",
-      "image2",
-      "-update",
-      "1",
-      "-y",
-      `file:${out}`,
+      ...pngFileOutput(out),
     ]);
     assert.deepEqual(readPngSize(await Deno.readFile(out)), { width: 160, height: 90 });
   } finally {

@@ -13,15 +13,11 @@
  */
 import { deflateSync } from "node:zlib";
 import { dirname, join } from "node:path";
+import { concatBytes, PNG_SIGNATURE, pngChunk } from "../media/png_chunks.ts";
 import { decodeBase64 } from "./fixtures/base64.ts";
 import { LANDSCAPE_MP4_BASE64, PORTRAIT_MP4_BASE64 } from "./fixtures/simulated_media.ts";
-import {
-  type GeneratedMedia,
-  type ImageRequest,
-  type MediaProvider,
-  ProviderError,
-  type VideoRequest,
-} from "./types.ts";
+import type { GeneratedMedia, ImageRequest, MediaProvider, VideoRequest } from "./types.ts";
+import { ProviderError } from "./types.ts";
 
 /** Options of {@link createSimulatedProvider}. */
 export interface SimulatedProviderOptions {
@@ -200,47 +196,11 @@ export function encodeFlatPng(width: number, height: number, rgb: [number, numbe
   view.setUint32(4, height);
   ihdr.set([1, 3, 0, 0, 0], 8); // bit depth 1, colour type 3 (palette), deflate, filter 0, no interlace
   const dark = rgb.map((c) => Math.round(c * 0.7));
-  return concat([
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("PLTE", new Uint8Array([...rgb, ...dark])),
-    chunk("IDAT", new Uint8Array(deflateSync(raw, { level: 9 }))),
-    chunk("IEND", new Uint8Array(0)),
+  return concatBytes([
+    new Uint8Array(PNG_SIGNATURE),
+    pngChunk("IHDR", ihdr),
+    pngChunk("PLTE", new Uint8Array([...rgb, ...dark])),
+    pngChunk("IDAT", new Uint8Array(deflateSync(raw, { level: 9 }))),
+    pngChunk("IEND", new Uint8Array(0)),
   ]);
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }

@@ -1,47 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { createSimulatedProvider, encodeFlatPng, SLOW_FACTOR } from "./simulated.ts";
-import type { ImageRequest, VideoRequest } from "./types.ts";
 import { ProviderError } from "./types.ts";
 import { decodeWithFfmpeg, mp4TopLevelBoxes, probeWithFfmpeg, readPngSize } from "./fixtures/media_checks.ts";
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "studio-sim-test-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-function imageRequest(dir: string, overrides: Partial<ImageRequest> = {}): ImageRequest {
-  return {
-    prompt: "A quiet harbour",
-    width: 1280,
-    height: 720,
-    seed: 1,
-    attempt: 1,
-    outPath: join(dir, "image.png"),
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
-
-function videoRequest(dir: string, overrides: Partial<VideoRequest> = {}): VideoRequest {
-  return {
-    image: join(dir, "image.png"),
-    prompt: "Slow pan",
-    seconds: 4,
-    fps: 24,
-    width: 1280,
-    height: 720,
-    seed: 1,
-    attempt: 1,
-    outPath: join(dir, "clip.mp4"),
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
+import { imageRequest, videoRequest } from "./fixtures/requests.ts";
+import { withTempDir } from "../media/fixtures/make_media.ts";
 
 async function timed<T>(promise: Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -50,7 +12,7 @@ async function timed<T>(promise: Promise<T>): Promise<[T, number]> {
 }
 
 Deno.test("simulated: writes a valid PNG of the requested size and a valid MP4", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider();
     for (const [width, height] of [[1280, 720], [720, 1280], [1, 1], [13, 7]]) {
       const media = await provider.generateImage(imageRequest(dir, { width, height }));
@@ -81,7 +43,7 @@ Deno.test("simulated: the PNG colour follows the prompt", () => {
 });
 
 Deno.test("simulated: 0 ms means no delay at all", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider({ imageMs: 0, videoMs: 0 });
     await provider.generateImage(imageRequest(dir)); // warm-up
     const [, imageMs] = await timed(provider.generateImage(imageRequest(dir)));
@@ -91,7 +53,7 @@ Deno.test("simulated: 0 ms means no delay at all", () =>
   }));
 
 Deno.test("simulated: durations are respected, [slow] takes ten times as long", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider({ imageMs: 100, videoMs: 150 });
     const [, imageMs] = await timed(provider.generateImage(imageRequest(dir)));
     const [, videoMs] = await timed(provider.imageToVideo(videoRequest(dir)));
@@ -103,7 +65,7 @@ Deno.test("simulated: durations are respected, [slow] takes ten times as long", 
   }));
 
 Deno.test("simulated: [fail] fails permanently, on every attempt", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider();
     for (const attempt of [1, 2, 3]) {
       await assert.rejects(
@@ -119,7 +81,7 @@ Deno.test("simulated: [fail] fails permanently, on every attempt", () =>
   }));
 
 Deno.test("simulated: [flaky] fails attempt 1 transiently and succeeds on attempt 2", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider();
     await assert.rejects(
       provider.generateImage(imageRequest(dir, { prompt: "[flaky] harbour", attempt: 1 })),
@@ -135,7 +97,7 @@ Deno.test("simulated: [flaky] fails attempt 1 transiently and succeeds on attemp
   }));
 
 Deno.test("simulated: abort rejects within a few ms with the signal's reason and writes nothing", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider({ imageMs: 5000, videoMs: 5000 });
     for (
       const start of [
@@ -161,7 +123,7 @@ Deno.test("simulated: abort rejects within a few ms with the signal's reason and
   }));
 
 Deno.test("simulated: progress is reported while waiting and ends at 1", () =>
-  withDir(async (dir) => {
+  withTempDir(async (dir) => {
     const provider = createSimulatedProvider({ imageMs: 300 });
     const progress: number[] = [];
     await provider.generateImage(imageRequest(dir, { onProgress: (f) => progress.push(f) }));

@@ -18,15 +18,15 @@ export interface RequestPhase {
   queueAhead?: number;
 }
 
-/** What to generate a still image from. */
-export interface ImageRequest {
+/** What every generation request carries, image or video. */
+export interface GenerationRequest {
   prompt: string;
   width: number;
   height: number;
   seed: number;
   /** 1 for the first try of this scene part, 2 for the first retry, … */
   attempt: number;
-  /** Absolute path the provider must write the PNG to (the directory exists). */
+  /** Absolute path the provider must write the file to (a PNG for an image, an MP4 for a video; the directory exists). */
   outPath: string;
   /** Aborted when the run is cancelled or the worker shuts down: stop work and reject. */
   signal: AbortSignal;
@@ -38,23 +38,15 @@ export interface ImageRequest {
   maxAttempts?: number;
 }
 
-/** What to animate a still image into a clip from. */
-export interface VideoRequest {
+/** What to generate a still image from: `outPath` is the PNG to write. */
+export type ImageRequest = GenerationRequest;
+
+/** What to animate a still image into a clip from: `outPath` is the MP4 to write. */
+export interface VideoRequest extends GenerationRequest {
   /** Absolute path of the source PNG. */
   image: string;
-  prompt: string;
   seconds: number;
   fps: number;
-  width: number;
-  height: number;
-  seed: number;
-  attempt: number;
-  /** Absolute path the provider must write the MP4 to (the directory exists). */
-  outPath: string;
-  signal: AbortSignal;
-  onProgress?: (fraction: number) => void;
-  onStatus?: (status: RequestPhase) => void;
-  maxAttempts?: number;
 }
 
 /** A file the provider wrote, and (optionally) what it actually made: sizes and clip length may be rounded. */

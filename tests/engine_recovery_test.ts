@@ -48,20 +48,8 @@ Deno.test("reconciliation makes scene states agree with the jobs table, then a w
     assert.equal(rows[2].image_status, "queued");
     assert.match(rows[2].image_error, /stopped before it finished .* it will run again/);
     await assertInvariants(db.sql);
-    assert.deepEqual(
-      await reconcile(db.sql, settings),
-      {
-        requeued: 0,
-        failed: 0,
-        cancelled: 0,
-        released: 0,
-        deletedJobs: 0,
-        completedRuns: 0,
-        exportsRequeued: 0,
-        exportsFailed: 0,
-      },
-      "a second pass finds nothing",
-    );
+    const again = await reconcile(db.sql, settings);
+    assert.deepEqual(Object.entries(again).filter(([, count]) => count !== 0), [], "a second pass finds nothing");
 
     // A worker's start-up reconciliation and the run: every scene but the failed one ends done.
     const worker = await startTestWorker(db, config);

@@ -9,6 +9,7 @@
  * break the graph.
  */
 import { filterOptions as opts } from "../../providers/ffmpeg.ts";
+import { h264VideoArgs } from "../ffmpeg_args.ts";
 import type { Cue } from "./captions.ts";
 import type { ExportPlan, PlannedScene } from "./plan.ts";
 
@@ -17,14 +18,7 @@ export const EXPORT_SAMPLE_RATE = 48_000;
 
 /** x264 settings shared by every chunk, so chunks join without re-encoding. */
 export const VIDEO_ENCODE_ARGS: readonly string[] = [
-  "-c:v",
-  "libx264",
-  "-preset",
-  "veryfast",
-  "-crf",
-  "21",
-  "-pix_fmt",
-  "yuv420p",
+  ...h264VideoArgs({ preset: "veryfast", crf: 21 }),
   "-profile:v",
   "high",
 ];

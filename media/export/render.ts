@@ -16,6 +16,7 @@
  */
 import { basename, dirname, extname, join } from "node:path";
 import { fontPath, runFfmpeg } from "../../providers/ffmpeg.ts";
+import { mp4FileOutput } from "../ffmpeg_args.ts";
 import { chunkCommand } from "./chunk_command.ts";
 import type { ExportPlan } from "./plan.ts";
 
@@ -133,12 +134,7 @@ export async function renderExport(
       "128k",
       "-ar",
       "48000",
-      "-movflags",
-      "+faststart",
-      "-f",
-      "mp4",
-      "-y",
-      `file:${part}`,
+      ...mp4FileOutput(part),
     ], {
       signal,
       timeoutMs,

@@ -6,6 +6,7 @@
  * the variable, like every other setting.
  */
 import { z } from "zod";
+import { httpUrlSetting, parseEnvSettings } from "../env_settings.ts";
 import { AUDIO_PROVIDER_NAMES } from "./registry.ts";
 
 /** The environment variables read here (for config.ts to pass through). */
@@ -21,13 +22,7 @@ export const AUDIO_SETTING_VARIABLES = [
   "SIMULATED_AUDIO_MS",
 ] as const;
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    return ["http:", "https:"].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}, "must be an http:// or https:// URL, e.g. http://127.0.0.1:8880/v1");
+const httpUrl = httpUrlSetting("http://127.0.0.1:8880/v1");
 
 const schema = z.object({
   AUDIO_PROVIDER: z.enum(AUDIO_PROVIDER_NAMES).default("flite"),
@@ -66,20 +61,7 @@ export class AudioSettingsError extends Error {
  * loadAudioSettings({ AUDIO_PROVIDER: "openai", TTS_API_URL: "http://127.0.0.1:8880/v1", TTS_VOICE: "af_heart" })
  */
 export function loadAudioSettings(env: Record<string, string | undefined>): AudioSettings {
-  const present = Object.fromEntries(
-    AUDIO_SETTING_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== "").map((name) => [
-      name,
-      env[name],
-    ]),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0]);
-    const shown = /KEY$/.test(name) ? "(hidden)" : JSON.stringify(present[name]);
-    throw new AudioSettingsError(`The environment variable ${name}=${shown} is not valid: ${issue.message}.`);
-  }
-  const e = parsed.data;
+  const e = parseEnvSettings(env, AUDIO_SETTING_VARIABLES, schema, AudioSettingsError);
   if (e.AUDIO_PROVIDER === "openai" && !e.TTS_API_URL) {
     throw new AudioSettingsError(
       "The environment variable TTS_API_URL is not set, but AUDIO_PROVIDER=openai needs it: set it to your speech server's base URL, e.g. http://127.0.0.1:8880/v1.",

@@ -3,29 +3,19 @@
  * binding file. Both end up as one shape: graph, complete bindings, sizes, frame grid, model files.
  */
 import type { MediaKind } from "../types.ts";
-import { type BindingFile, type BindingMap, inferBindings } from "./bindings.ts";
+import { type BindingFile, inferBindings } from "./bindings.ts";
 import type { ApiGraph } from "./graph.ts";
-import type { FrameGrid, SizeRule } from "./timing.ts";
-import { type ModelFile, PRESETS } from "./workflows/presets.ts";
+import type { SizeRule } from "./timing.ts";
+import { PRESETS, type WorkflowDefinition } from "./workflows/presets.ts";
 
 /** A workflow ready to be bound and submitted. */
-export interface Workflow {
-  kind: MediaKind;
+export interface Workflow extends WorkflowDefinition {
   /** How messages name it: `the built-in "wan22-5b" workflow` or `the workflow in shot.json`. */
   label: string;
   /** The preset's name, for built-in workflows. */
   preset?: string;
   /** The environment variable that chose it, for messages that say what to change. */
   setting: "COMFYUI_IMAGE_WORKFLOW" | "COMFYUI_VIDEO_WORKFLOW";
-  graph: ApiGraph;
-  bindings: BindingMap;
-  size: SizeRule;
-  /** Videos: the frame grid. */
-  grid?: FrameGrid;
-  /** Model files and their folders (built-in workflows; custom ones are checked by input name). */
-  models: ModelFile[];
-  /** A lighter preset to suggest after running out of GPU memory. */
-  lighter?: string;
 }
 
 const SETTING = { image: "COMFYUI_IMAGE_WORKFLOW", video: "COMFYUI_VIDEO_WORKFLOW" } as const;

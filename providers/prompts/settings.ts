@@ -6,6 +6,7 @@
  * sentence naming the variable, like every other setting.
  */
 import { z } from "zod";
+import { httpUrlSetting, parseEnvSettings } from "../env_settings.ts";
 
 /** Every PROMPT_PROVIDER value; `rules` (offline) is the default. */
 export const PROMPT_PROVIDER_NAMES = ["rules", "openai"] as const;
@@ -24,13 +25,7 @@ export const PROMPT_SETTING_VARIABLES = [
   "PROMPT_CONTEXT_CHARS",
 ] as const;
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    return ["http:", "https:"].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}, "must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1");
+const httpUrl = httpUrlSetting("http://127.0.0.1:11434/v1");
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -80,20 +75,7 @@ export class PromptSettingsError extends Error {
  * loadPromptSettings({ PROMPT_PROVIDER: "openai", PROMPT_API_URL: "http://127.0.0.1:11434/v1", PROMPT_MODEL: "qwen2.5:7b" })
  */
 export function loadPromptSettings(env: Record<string, string | undefined>): PromptSettings {
-  const present = Object.fromEntries(
-    PROMPT_SETTING_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== "").map((name) => [
-      name,
-      env[name],
-    ]),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0]);
-    const shown = name === "PROMPT_API_KEY" ? "(hidden)" : JSON.stringify(present[name]);
-    throw new PromptSettingsError(`The environment variable ${name}=${shown} is not valid: ${issue.message}.`);
-  }
-  const e = parsed.data;
+  const e = parseEnvSettings(env, PROMPT_SETTING_VARIABLES, schema, PromptSettingsError);
   if (e.PROMPT_PROVIDER === "rules") return { provider: "rules" };
   if (!e.PROMPT_API_URL) {
     throw new PromptSettingsError(

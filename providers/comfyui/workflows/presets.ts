@@ -21,20 +21,28 @@ export interface ModelFile {
   folder: "checkpoints" | "diffusion_models" | "text_encoders" | "vae" | "loras";
 }
 
-/** A built-in workflow and its metadata. */
-export interface WorkflowPreset {
-  name: string;
+/**
+ * What the provider needs of any workflow, built-in or a creator's own (../workflow.ts): the graph,
+ * where the job's values go, sizes, frame grid and model files.
+ */
+export interface WorkflowDefinition {
   kind: MediaKind;
-  /** What it is, for the README and the status page. */
-  description: string;
   graph: ApiGraph;
   bindings: BindingMap;
   size: SizeRule;
   /** Videos only: the frame grid. */
   grid?: FrameGrid;
+  /** Model files and their folders (built-in workflows; custom ones are checked by input name). */
   models: ModelFile[];
-  /** The preset to suggest when this one runs out of GPU memory. */
+  /** A lighter preset to suggest when this one runs out of GPU memory. */
   lighter?: string;
+}
+
+/** A built-in workflow and its metadata. */
+export interface WorkflowPreset extends WorkflowDefinition {
+  name: string;
+  /** What it is, for the README and the status page. */
+  description: string;
 }
 
 const ref = (node: string, input: string) => [{ node, input }];
