@@ -109,6 +109,49 @@ Deno.test("two GPU servers in COMFYUI_URLS: each has its own queue, both receive
   }
 });
 
+Deno.test("a retry moves to the other server: an image that ran out of memory on the first is made on the second", async () => {
+  const gpus = [await startFakeComfyUI({ stepMs: 1 }), await startFakeComfyUI({ stepMs: 1 })];
+  const db = await freshDatabase("comfy_servers_retry");
+  const dataDir = await Deno.makeTempDir({ prefix: "studio-comfy-" });
+  const comfyEnv = { COMFYUI_URLS: gpus.map((g) => g.url).join(",") };
+  const config = loadConfig({
+    ...TEST_ENV,
+    IMAGE_PROVIDER: "comfyui",
+    VIDEO_PROVIDER: "comfyui",
+    RETRY_BACKOFF_MS: "50",
+    ...comfyEnv,
+    DATABASE_URL: db.url,
+    STUDIO_DATA_DIR: dataDir,
+  });
+  const provider = comfyProvider(comfyEnv);
+  const providers: Providers = { image: provider, video: provider, close: () => provider.close() };
+  const worker = await startTestWorker(db, config, providers);
+  try {
+    // One scene: its image goes to the first server (both idle), which runs out of memory. When the
+    // retry is queued, the failing job still counts on the first server, so the idle second wins.
+    gpus[0].inject({ error: "oom" });
+    const { projectId } = await makeProject(db.sql, 1);
+    await startRun(db.sql, projectId, runSettings(config));
+    assert.equal(await waitForRunEnd(db.sql, projectId, 60_000), "completed");
+    const [scene] = await db.sql`select image_status, image_attempts, video_status from scene_states
+      where project_id = ${projectId}`;
+    assert.deepEqual([scene.image_status, scene.image_attempts, scene.video_status], ["done", 2, "done"]);
+    const outcome = (g: FakeComfyUI, id: string) =>
+      (g.executor.history.get(id) as { status?: { status_str?: string } } | undefined)?.status?.status_str;
+    const first = promptSpans(gpus[0]).map((p) => outcome(gpus[0], p.id));
+    const second = promptSpans(gpus[1]).map((p) => outcome(gpus[1], p.id));
+    assert.equal(first[0], "error", "the first attempt ran on the first server and failed");
+    assert.equal(second[0], "success", "the retry ran on the second server");
+    await assertInvariants(db.sql, { quiescent: true });
+  } finally {
+    await worker.stop();
+    providers.close();
+    await db.drop();
+    await removeDataDir(config);
+    await Promise.all(gpus.map((g) => g.close()));
+  }
+});
+
 Deno.test("one GPU server (COMFYUI_URL): jobs stay on the `images`, `videos` and `audio` queues, without a server", async () => {
   const db = await freshDatabase("comfy_one_server_queues");
   const config = loadConfig({
