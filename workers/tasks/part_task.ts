@@ -100,8 +100,10 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
   const onShutdown = () => ctx.jobs.abortAll();
   helpers.abortSignal?.addEventListener("abort", onShutdown);
   try {
-    const claims = await retryOnConnectionLoss(() => maker.claim(ctx, { ...target, attempt: job.attempts }));
-    if (claims.length === 0) return;
+    const claimed = await retryOnConnectionLoss(() => maker.claim(ctx, { ...target, attempt: job.attempts }));
+    if (claimed.length === 0) return;
+    // The GPU server the job was assigned to, when its kind is spread over several.
+    const claims = target.server ? claimed.map((c) => ({ ...c, server: target.server })) : claimed;
     const { signal } = controller;
     const files: MediaFile[][] = claims.map(() => []);
     const discard = (i: number) => Promise.all(files[i].map((f) => discardMediaFile(f.absolute)));
@@ -113,7 +115,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       if (signal.aborted) {
         for (const claim of claims) {
           await retryOnConnectionLoss(() =>
-            releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.settings.maxAttempts, runAt: job.run_at })
+            releaseInterruptedPart(ctx.sql, claim, { ...ctx.settings, runAt: job.run_at })
           );
         }
         return;
@@ -141,6 +143,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       const retrying = await retryOnConnectionLoss(() =>
         failPart(ctx.sql, claim, failure.message, {
           maxAttempts: ctx.settings.maxAttempts,
+          servers: ctx.settings.servers,
           retryInMs,
           keepAttempt: failure.global,
         })
