@@ -118,15 +118,30 @@ export async function buildDist(log: (line: string) => void = console.log): Prom
  */
 export async function compileDist(log: (line: string) => void = console.log): Promise<string> {
   const out = join(DIST, "scene-studio");
-  await runDeno([
-    "compile",
-    "--no-config",
-    "--allow-all",
-    "--unstable-no-legacy-abort",
-    "--output",
-    out,
-    join(DIST, "studio.js"),
-  ]);
+  try {
+    await runDeno([
+      "compile",
+      "--no-config",
+      "--allow-all",
+      "--unstable-no-legacy-abort",
+      "--output",
+      out,
+      join(DIST, "studio.js"),
+    ]);
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).split("Stack backtrace:")[0].trim();
+    const denort = `https://dl.deno.land/release/v${Deno.version.deno}/denort-${Deno.build.target}.zip`;
+    throw new Error(
+      `${why}\n\ndeno compile needs Deno's denort runtime (${denort}). ` +
+        (Deno.env.get("DENORT_BIN")
+          ? `Check that DENORT_BIN (${
+            Deno.env.get("DENORT_BIN")
+          }) is the unzipped denort of Deno ${Deno.version.deno}. `
+          : "Where that address cannot be reached, download it elsewhere, unzip it and set DENORT_BIN to the file. ") +
+        "dist/studio.js runs without it: `deno run -A studio.js`.",
+      { cause: error },
+    );
+  }
   log(`Compiled ${relative(Deno.cwd(), out) || out}: ${mb((await Deno.stat(out)).size)}.`);
   return out;
 }
