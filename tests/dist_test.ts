@@ -6,13 +6,15 @@
  * provider. Prints the file's size and its cold-start time (no assertions on time).
  *
  * Also: without DATABASE_URL and with neither npm nor node_modules, it stops with one line saying
- * what to set; and `deno task compile` where Deno's `denort` runtime can be had.
+ * what to set; NOTICES.md matches what the bundles contain; and `deno task compile` where Deno's
+ * `denort` runtime can be had.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../core/db/client.ts";
 import { ffmpegPath } from "../providers/ffmpeg.ts";
 import { buildDist, compileDist, type DistBuild } from "../scripts/build_dist.ts";
+import { currentNotices } from "../scripts/notices.ts";
 import { freshDatabase, withDatabase } from "./helpers/db.ts";
 
 const SCRIPT = "# Harbour\nA lighthouse stands on the rock. The keeper climbs the stairs.\n# Storm\nA storm rolls in.";
@@ -238,6 +240,18 @@ Deno.test("dist/studio.js without DATABASE_URL, npm or node_modules stops with o
   } finally {
     await Deno.remove(folder, { recursive: true }).catch(() => {});
   }
+});
+
+Deno.test("NOTICES.md lists every npm package inside dist/studio.js and the islands bundle, with its licence", async () => {
+  await build();
+  const expected = await currentNotices();
+  const actual = await Deno.readTextFile(new URL("../NOTICES.md", import.meta.url));
+  assert.ok(
+    actual === expected,
+    "NOTICES.md does not match what the build bundles: run `deno task build && deno run -A scripts/notices.ts`.",
+  );
+  assert.match(actual, /\| postgres +\| 3\.4\.9 +\| Unlicense/);
+  assert.match(actual, /\| graphile-worker +\| 0\.18\.0 +\| MIT/);
 });
 
 /** Where `deno compile` can get its runtime without downloading: DENORT_BIN or Deno's cache. */
