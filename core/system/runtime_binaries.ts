@@ -47,6 +47,11 @@ export function runtimeDir(dataDir: string): string {
 export async function provideRuntimeBinaries(config: Config, log: (line: string) => void): Promise<void> {
   const dir = runtimeDir(config.dataDir);
   addNodeModulesDir(join(dir, "node_modules"));
+  if (neededPrograms(config).every((need) => need.present())) return;
+  // A web and a worker process started together must not run npm in one folder at once.
+  await Deno.mkdir(dir, { recursive: true });
+  using lock = await Deno.open(join(dir, ".install.lock"), { create: true, write: true });
+  await lock.lock(true);
   const needs = neededPrograms(config).filter((need) => !need.present());
   if (!needs.length) return;
   const npm = await npmVersion();
@@ -56,7 +61,6 @@ export async function provideRuntimeBinaries(config: Config, log: (line: string)
         needs.map((n) => n.spec).join(" ")
       }); this happens once.`,
     );
-    await Deno.mkdir(dir, { recursive: true });
     const output = await new Deno.Command("npm", {
       args: ["install", "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error", ...needs.map((n) => n.spec)],
       stdin: "null",
