@@ -6,9 +6,9 @@
  */
 import { Logger, runMigrations } from "graphile-worker";
 import type { Sql } from "./client.ts";
+import { listAssets, readAssetText } from "../system/assets.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
-const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 
 /** What {@link migrate} did. */
 export interface MigrationResult {
@@ -29,7 +29,7 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
       const done = new Set((await conn<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
       for (const name of files) {
         if (done.has(name)) continue;
-        const text = await Deno.readTextFile(new URL(name, MIGRATIONS_DIR));
+        const text = await readAssetText(`migrations/${name}`);
         // A reserved connection has no begin(): run the transaction by hand.
         await conn`begin`;
         try {
@@ -51,12 +51,9 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
   }
 }
 
+/** migrations/ of the checkout, or of the one-file build (core/system/assets.ts). */
 async function listMigrations(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(MIGRATIONS_DIR)) {
-    if (entry.isFile && /^\d{3,}_[\w-]+\.sql$/.test(entry.name)) names.push(entry.name);
-  }
-  return names.sort();
+  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name));
 }
 
 function quietLogger() {
