@@ -34,6 +34,7 @@ import { sentencesApi } from "./routes/api/sentences.ts";
 import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uploads.ts";
 import { exportsApi } from "./routes/api/exports.ts";
 import { errorToJson } from "./routes/http.ts";
+import { log } from "./core/system/log.ts";
 import { serveMedia } from "./routes/media.ts";
 import { readyz } from "./routes/readyz.ts";
 import { homePages } from "./routes/pages/home.tsx";
@@ -115,8 +116,11 @@ export function createApp(given: AppDeps): Hono {
 
   app.onError((err, c) => {
     const { status, body } = errorToJson(err);
-    if (status === 503) console.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`);
-    else if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    const where = { method: c.req.method, path: c.req.path, status };
+    if (status === 503) log.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`, where);
+    else if (status >= 500) {
+      log.error(`${c.req.method} ${c.req.path} failed: ${err.stack ?? err.message}`, { ...where, error: err.message });
+    }
     if (c.req.path.startsWith("/api/")) return c.json(body, status);
     return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
   });

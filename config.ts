@@ -7,6 +7,7 @@ import type { SceneOrder } from "./core/engine/scene_order.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
 import { redactUrl } from "./core/db/redact_url.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./core/system/log.ts";
 import { isLoopbackHost, parseHostList, parseOriginList, parsePublicUrl } from "./core/security/addresses.ts";
 // Narration settings (AUDIO_PROVIDER, TTS_*, STT_*) are parsed by their own module.
 import { type AudioSettings, AudioSettingsError, loadAudioSettings } from "./providers/audio/settings.ts";
@@ -53,6 +54,8 @@ const schema = z.object({
   SSE_MAX_STREAMS: intFrom(1, 100_000).default(200),
   SSE_MAX_STREAMS_PER_CLIENT: intFrom(1, 100_000).default(20),
   RUN_ACTIONS_PER_MINUTE: intFrom(1, 10_000).default(30),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: "must be text or json" }).default("text"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: "must be debug, info, warn or error" }).default("info"),
 });
 
 /** Values never printed back in an error message. */
@@ -115,6 +118,10 @@ export interface Config {
   sseMaxStreamsPerClient: number;
   /** Generate, cancel and retry requests per project and minute (in-memory, per process). */
   runActionsPerMinute: number;
+  /** LOG_FORMAT: readable lines (text) or one JSON object per line (json), core/system/log.ts. */
+  logFormat: LogFormat;
+  /** LOG_LEVEL: lines below this severity are dropped. */
+  logLevel: LogLevel;
   /** Narration: the voice (AUDIO_PROVIDER, TTS_*) and the optional transcription server (STT_*). */
   audio: AudioSettings;
   /** The prompt writer (PROMPT_* variables, providers/prompts/settings.ts). */
@@ -236,6 +243,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     comfyui,
     audio,
     prompts,
+    logFormat: e.LOG_FORMAT,
+    logLevel: e.LOG_LEVEL,
   };
 }
 

@@ -4,6 +4,7 @@
  * cannot follow, 1 for a bad setting or a command that failed; servers exit by themselves.
  */
 import { ConfigError, loadConfig } from "../config.ts";
+import { configureLog, createLogger } from "../core/system/log.ts";
 import { commandHelp, EXIT, type Invocation, overviewHelp, parseCommandLine, UsageError } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
 import { CommandError } from "./database.ts";
@@ -37,9 +38,12 @@ export async function runCommandLine(argv: string[], started = performance.now()
     return EXIT.FAILED;
   }
   const { command, positionals, flags } = invocation;
+  configureLog({ format: config.logFormat, level: config.logLevel });
   // A command's answer goes to stdout; what the database prints while starting goes to stderr.
   const out = (line: string) => console.log(line);
-  const log = (line: string) => console.error(line);
+  const stderr = (line: string) => console.error(line);
+  const quiet = createLogger({ format: config.logFormat, level: config.logLevel, sink: { out: stderr, err: stderr } });
+  const log = (line: string) => quiet.info(line);
   try {
     switch (command) {
       case "serve":

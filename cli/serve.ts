@@ -26,6 +26,7 @@ import { describeListenAddress, isLoopbackHost } from "../core/security/addresse
 import { type ConnectionGuard, startConnectionGuard } from "../server/connection_guard.ts";
 
 import { EXIT } from "./args.ts";
+import { log as logger, logLine } from "../core/system/log.ts";
 
 /** What one server process runs. */
 export interface ServerRoles {
@@ -41,16 +42,16 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
   const runWeb = roles.web;
   const runWorker = roles.worker;
 
-  const log = (line: string) => console.log(line);
+  const log = logLine;
   if (config.allowOpenAccess && !config.accessToken && runWeb) {
-    log(
+    logger.warn(
       `WARNING: ALLOW_OPEN_ACCESS=1 and no STUDIO_TOKEN: anyone who can reach ${config.host}:${config.port} controls Scene Studio.`,
     );
   }
   /** Start-up errors may quote a connection string: never print its password. */
   const fail = (error: unknown, url = config.databaseUrl): never => {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`Scene Studio could not start: ${redactPasswordIn(message, url)}`);
+    logger.error(`Scene Studio could not start: ${redactPasswordIn(message, url)}`);
     Deno.exit(EXIT.FAILED);
   };
   let stopping = false;
@@ -137,7 +138,7 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
       serve(app);
     } catch (error) {
       if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-      console.error(
+      logger.error(
         `Port ${config.port} on ${config.host} is already in use (another Scene Studio?): stop that program or set PORT to a free port (or pass --port).`,
       );
       await stopAll();
@@ -216,14 +217,14 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
   async function fatal(reason: string) {
     if (stopping) return;
     stopping = true;
-    console.error(`Stopping after a fault that did not heal: ${reason}`);
+    logger.error(`Stopping after a fault that did not heal: ${reason}`);
     await stopWithin(30_000);
     Deno.exit(EXIT.FAULT);
   }
 
   async function stopWithin(ms: number) {
     const force = setTimeout(() => {
-      console.error(`Shutdown took longer than ${ms / 1000} seconds; exiting now.`);
+      logger.error(`Shutdown took longer than ${ms / 1000} seconds; exiting now.`);
       Deno.exit(EXIT.FAULT);
     }, ms);
     await stopAll();

