@@ -52,12 +52,26 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
   }
 }
 
-async function listMigrations(): Promise<string[]> {
+/** The migration files of this version of the app, in the order they apply. */
+export async function listMigrations(): Promise<string[]> {
   const names: string[] = [];
   for await (const entry of Deno.readDir(MIGRATIONS_DIR)) {
     if (entry.isFile && /^\d{3,}_[\w-]+\.sql$/.test(entry.name)) names.push(entry.name);
   }
   return names.sort();
+}
+
+/**
+ * Which migration files the database at `sql` has not applied (empty: current). Reads
+ * schema_migrations; a database never migrated lacks them all.
+ */
+export async function pendingMigrations(sql: Sql): Promise<{ files: number; applied: number; missing: string[] }> {
+  const files = await listMigrations();
+  const [table] = await sql`select to_regclass('schema_migrations') as t`;
+  const done = table.t === null
+    ? new Set<string>()
+    : new Set((await sql<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
+  return { files: files.length, applied: done.size, missing: files.filter((f) => !done.has(f)) };
 }
 
 function quietLogger() {
