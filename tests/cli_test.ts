@@ -218,3 +218,37 @@ Deno.test("web and worker by their command names, with --port and --database-url
     await db.drop();
   }
 });
+
+Deno.test("without DATABASE_URL: import and status use the embedded Postgres of --data-dir and stop it after", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "studio-cli-" });
+  await Deno.chmod(dataDir, 0o755);
+  const env = { ...Deno.env.toObject() };
+  delete env.DATABASE_URL;
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-prompt", MAIN, ...args, "--data-dir", dataDir],
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
+    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+  };
+  try {
+    const script = `${dataDir}/script.md`;
+    await Deno.writeTextFile(script, "The tide turns. Gulls cry.");
+    const imported = await run(["import", script]);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /^Created project 1 "script": 1 section\(s\), 2 scene\(s\)\./);
+    // The database's own lines went to stderr, keeping stdout the answer.
+    assert.match(imported.stderr, /Created the embedded database/);
+    const status = await run(["status", "1", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(JSON.parse(status.stdout).project.title, "script");
+    await assert.rejects(Deno.stat(`${dataDir}/postgres/postmaster.pid`), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});

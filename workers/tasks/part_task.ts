@@ -108,7 +108,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
     /** One line per claimed part when its attempt is over, with the ids it concerns. */
     const report = (claim: ClaimedPart, outcome: string) =>
       ctx.log(
-        `Job ${job.id} (${job.task_identifier}): the ${claim.part} of scene ${claim.sentenceId} (project ${claim.projectId}, run ${claim.runId}) ${outcome}.`,
+        `Job ${job.id} (${job.task_identifier}): the ${claim.part} of sentence ${claim.sentenceId} (project ${claim.projectId}, run ${claim.runId}) ${outcome}.`,
         {
           jobId: job.id,
           task: job.task_identifier,
