@@ -31,6 +31,8 @@ export const SETTING_FLAGS = {
   host: "HOST",
   "data-dir": "STUDIO_DATA_DIR",
   "database-url": "DATABASE_URL",
+  "log-format": "LOG_FORMAT",
+  "log-level": "LOG_LEVEL",
 } as const;
 
 export type SettingFlag = keyof typeof SETTING_FLAGS;
@@ -67,6 +69,8 @@ const SETTING_HELP: Record<SettingFlag, string> = {
   host: "address to listen on (HOST, default 127.0.0.1)",
   "data-dir": "data folder: embedded database and media (STUDIO_DATA_DIR, default ./data)",
   "database-url": "Postgres connection string (DATABASE_URL; unset = the embedded Postgres)",
+  "log-format": "text or json: one JSON object per log line (LOG_FORMAT, default text)",
+  "log-level": "debug, info, warn or error (LOG_LEVEL, default info)",
 };
 
 /** Old spellings kept working: `main.ts --worker-only` is `main.ts worker`. */

@@ -1,8 +1,8 @@
 /** The commands of `main.ts`, their flags and help (parsed by ./args.ts, run by ./run.ts). */
 import type { CommandSpec } from "./args.ts";
 
-const SERVER = ["port", "host", "data-dir", "database-url"] as const;
-const DATABASE = ["data-dir", "database-url"] as const;
+const SERVER = ["port", "host", "data-dir", "database-url", "log-format", "log-level"] as const;
+const DATABASE = ["data-dir", "database-url", "log-format", "log-level"] as const;
 
 /** Every command, in the order the overview lists them. */
 export const COMMANDS: CommandSpec[] = [

@@ -114,7 +114,7 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
 
   if (runWeb) {
     // One LISTEN connection for this process, fanning out to every SSE client (core/live/hub.ts).
-    hub = new EventHub({ sql, url: database.url, log });
+    hub = new EventHub({ sql, url: database.url, log: (line) => logger.warn(line) });
     await hub.start();
     const islands = await buildIslands();
     if (islands.islands.length) {

@@ -61,6 +61,9 @@ Deno.test("a bad setting, as flag or variable, is one line naming it and exit st
   const flag = await cli(["migrate", "--database-url", "mysql://x"]);
   assert.equal(flag.code, 1);
   assert.match(flag.stderr, /^The environment variable DATABASE_URL="mysql:\/\/x" is not valid/);
+  const logFlag = await cli(["status", "--log-format", "xml"]);
+  assert.equal(logFlag.code, 1);
+  assert.equal(logFlag.stderr, 'The environment variable LOG_FORMAT="xml" is not valid: must be text or json.');
   const variable = await cli(["serve"], { PORT: "not-a-port" });
   assert.equal(variable.code, 1);
   assert.equal(variable.stderr.split("\n").length, 1);
