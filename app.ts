@@ -34,8 +34,10 @@ import { sentencesApi } from "./routes/api/sentences.ts";
 import { narrationUploadsApi, RECORDING_PATH } from "./routes/api/narration_uploads.ts";
 import { exportsApi } from "./routes/api/exports.ts";
 import { errorToJson } from "./routes/http.ts";
+import { log } from "./core/system/log.ts";
 import { serveMedia } from "./routes/media.ts";
 import { readyz } from "./routes/readyz.ts";
+import { metrics, METRICS_PATH } from "./routes/metrics.ts";
 import { homePages } from "./routes/pages/home.tsx";
 import { storyboardPages } from "./routes/pages/storyboard.tsx";
 import { storyboardForms } from "./routes/pages/storyboard_forms.tsx";
@@ -70,7 +72,8 @@ export function createApp(given: AppDeps): Hono {
   app.use(hostCheck({ allowedHosts: [...config.allowedHosts, ...publicHost] }));
   app.use(pageContext());
   app.use(sameOrigin({ publicOrigin: config.publicOrigin, trustedOrigins: config.trustedOrigins }));
-  app.use(accessControl({ token, sessions, failures }));
+  // With METRICS_TOKEN, /metrics checks that token itself (routes/metrics.ts).
+  app.use(accessControl({ token, sessions, failures, selfChecked: config.metricsToken ? METRICS_PATH : undefined }));
   // Recordings (narration uploads) are streamed to disk by their route, under its own size limit
   // and checks (routes/api/narration_uploads.ts): neither buffered here nor held to JSON.
   const exceptRecordings = (middleware: MiddlewareHandler): MiddlewareHandler => (c, next) =>
@@ -98,6 +101,7 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1/prompt-jobs", promptJobsApi(deps));
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", readyz(deps));
+  app.get("/metrics", metrics(deps, failures));
   app.on(["GET", "HEAD"], "/media/*", serveMedia(join(deps.config.dataDir, "media")));
   app.use("/static/*", staticFiles());
   app.route("/", loginPages({ token, sessions, failures, secureCookies }));
@@ -115,8 +119,11 @@ export function createApp(given: AppDeps): Hono {
 
   app.onError((err, c) => {
     const { status, body } = errorToJson(err);
-    if (status === 503) console.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`);
-    else if (status >= 500) console.error(`${c.req.method} ${c.req.path} failed:`, err);
+    const where = { method: c.req.method, path: c.req.path, status };
+    if (status === 503) log.error(`${c.req.method} ${c.req.path} failed: ${String(body.error)}`, where);
+    else if (status >= 500) {
+      log.error(`${c.req.method} ${c.req.path} failed: ${err.stack ?? err.message}`, { ...where, error: err.message });
+    }
     if (c.req.path.startsWith("/api/")) return c.json(body, status);
     return c.html(renderPage(ErrorPage({ status, message: String(body.error) })), status);
   });

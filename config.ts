@@ -8,6 +8,7 @@ import type { PartServers } from "./core/engine/gpu_servers.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
 import { redactUrl } from "./core/db/redact_url.ts";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./core/system/log.ts";
 import { isLoopbackHost, parseHostList, parseOriginList, parsePublicUrl } from "./core/security/addresses.ts";
 // Narration settings (AUDIO_PROVIDER, TTS_*, STT_*) are parsed by their own module.
 import { type AudioSettings, AudioSettingsError, loadAudioSettings } from "./providers/audio/settings.ts";
@@ -54,10 +55,14 @@ const schema = z.object({
   SSE_MAX_STREAMS: intFrom(1, 100_000).default(200),
   SSE_MAX_STREAMS_PER_CLIENT: intFrom(1, 100_000).default(20),
   RUN_ACTIONS_PER_MINUTE: intFrom(1, 10_000).default(30),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: "must be text or json" }).default("text"),
+  METRICS: z.enum(["0", "1"], { error: "must be 1 or 0" }).default("0"),
+  METRICS_TOKEN: z.string().min(MIN_TOKEN_CHARS, `must be at least ${MIN_TOKEN_CHARS} characters`).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: "must be debug, info, warn or error" }).default("info"),
 });
 
 /** Values never printed back in an error message. */
-const SECRET = new Set(["STUDIO_TOKEN"]);
+const SECRET = new Set(["STUDIO_TOKEN", "METRICS_TOKEN"]);
 
 /** The validated configuration the rest of the app receives (never reads Deno.env itself). */
 export interface Config {
@@ -116,6 +121,14 @@ export interface Config {
   sseMaxStreamsPerClient: number;
   /** Generate, cancel and retry requests per project and minute (in-memory, per process). */
   runActionsPerMinute: number;
+  /** METRICS=1: serve Prometheus metrics at /metrics (else 404). */
+  metrics: boolean;
+  /** METRICS_TOKEN: /metrics then needs `Authorization: Bearer <it>` (instead of the access token). */
+  metricsToken: string | undefined;
+  /** LOG_FORMAT: readable lines (text) or one JSON object per line (json), core/system/log.ts. */
+  logFormat: LogFormat;
+  /** LOG_LEVEL: lines below this severity are dropped. */
+  logLevel: LogLevel;
   /** Narration: the voice (AUDIO_PROVIDER, TTS_*) and the optional transcription server (STT_*). */
   audio: AudioSettings;
   /** The prompt writer (PROMPT_* variables, providers/prompts/settings.ts). */
@@ -237,6 +250,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     comfyui,
     audio,
     prompts,
+    metrics: e.METRICS === "1",
+    metricsToken: e.METRICS_TOKEN,
+    logFormat: e.LOG_FORMAT,
+    logLevel: e.LOG_LEVEL,
   };
 }
 

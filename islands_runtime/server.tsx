@@ -39,6 +39,7 @@ import { renderToString } from "preact-render-to-string";
 import { withRenderState } from "./render_state.ts";
 import { Encoder, escapeJsonForScript, type Json } from "./serialize.ts";
 import { currentIslandsBuild, ISLAND_DATA_ID, ISLAND_TAG, type IslandsBuild } from "./state.ts";
+import { log } from "../core/system/log.ts";
 
 export type { IslandsBuild } from "./state.ts";
 
@@ -131,7 +132,7 @@ export function renderPage(page: JSX.Element, options: RenderPageOptions = {}): 
   const build = options.build === undefined ? currentIslandsBuild() : options.build;
   if (!build && !warnedNoBuild) {
     warnedNoBuild = true;
-    console.warn(
+    log.warn(
       "[islands] a page rendered before any islands build was known: call buildIslands() " +
         "(islands_runtime/build.ts) at start-up. Pages render without their islands' JavaScript until then.",
     );

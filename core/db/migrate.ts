@@ -7,6 +7,7 @@
 import { Logger, runMigrations } from "graphile-worker";
 import type { Sql } from "./client.ts";
 import { listAssets, readAssetText } from "../system/assets.ts";
+import { log } from "../system/log.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
 
@@ -51,14 +52,27 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
   }
 }
 
-/** migrations/ of the checkout, or of the one-file build (core/system/assets.ts). */
-async function listMigrations(): Promise<string[]> {
-  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name));
+/** The migration files of this version of the app (migrations/ of the checkout, or of the one-file build: core/system/assets.ts), in the order they apply. */
+export async function listMigrations(): Promise<string[]> {
+  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name)).sort();
+}
+
+/**
+ * Which migration files the database at `sql` has not applied (empty: current). Reads
+ * schema_migrations; a database never migrated lacks them all.
+ */
+export async function pendingMigrations(sql: Sql): Promise<{ files: number; applied: number; missing: string[] }> {
+  const files = await listMigrations();
+  const [table] = await sql`select to_regclass('schema_migrations') as t`;
+  const done = table.t === null
+    ? new Set<string>()
+    : new Set((await sql<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
+  return { files: files.length, applied: done.size, missing: files.filter((f) => !done.has(f)) };
 }
 
 function quietLogger() {
   // graphile-worker logs every migration at info level; we only want its warnings and errors.
   return new Logger(() => (level: string, message: string) => {
-    if (level === "error" || level === "warning") console.error(`graphile-worker: ${message}`);
+    if (level === "error" || level === "warning") log.warn(`graphile-worker: ${message}`);
   });
 }

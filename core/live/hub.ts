@@ -77,6 +77,7 @@ import type { EventType, StudioEvent } from "../types.ts";
 import { EVENTS_CHANNEL } from "./events.ts";
 import { advanceHorizon, eventsSequence, latestEventId, readHorizonFacts, type Watermark } from "./horizon.ts";
 import { Subscription } from "./subscription.ts";
+import { log } from "../system/log.ts";
 
 export { Subscription } from "./subscription.ts";
 
@@ -97,7 +98,7 @@ export interface EventHubOptions {
   batchSize?: number;
   /** application_name of the LISTEN connection (default "scene-studio-listen"). */
   applicationName?: string;
-  /** Where warnings go (default console.warn). */
+  /** Where warnings go (default the process log, core/system/log.ts, at warn). */
   log?: (line: string) => void;
 }
 
@@ -206,7 +207,7 @@ export class EventHub {
     this.#watchdogMs = options.watchdogMs ?? 5_000;
     this.#batch = options.batchSize ?? 2000;
     this.#appName = options.applicationName ?? "scene-studio-listen";
-    this.#log = options.log ?? ((line) => console.warn(line));
+    this.#log = options.log ?? ((line) => log.warn(line));
   }
 
   /** LISTENs, then waits until the horizon is known. Call once. */

@@ -4,7 +4,8 @@
  * everything passes (a loopback-only studio; config.ts refuses other HOSTs without one).
  *
  * - Open to all: `/login`, `/logout`, `/healthz` and `/static/` (the stylesheet, icons and the
- *   public island bundle; no data).
+ *   public island bundle; no data). Paths that check a token of their own (`selfChecked`: /metrics
+ *   with METRICS_TOKEN) pass too.
  * - Without credentials, API and media requests get 401 JSON with `WWW-Authenticate: Bearer`;
  *   pages redirect to `/login?next=<the page>`.
  * - A wrong bearer token counts as a failed login of the client's address (login.tsx counts
@@ -31,6 +32,8 @@ export interface AccessOptions {
   sessions: Sessions;
   /** Failed attempts per client address (shared with the login form). */
   failures: FailureLimiter;
+  /** Paths whose route checks a token of its own (and counts failures with the same limiter). */
+  selfChecked?: RegExp;
 }
 
 const OPEN_PATHS = /^\/(login|logout|healthz)$|^\/static\//;
@@ -43,7 +46,7 @@ export function accessControl(options: AccessOptions): MiddlewareHandler {
     const page = currentPageContext();
     const session = sessions.verify(getCookie(c, SESSION_COOKIE));
     if (session && page) page.signedIn = true;
-    if (OPEN_PATHS.test(c.req.path) || session) return await next();
+    if (OPEN_PATHS.test(c.req.path) || options.selfChecked?.test(c.req.path) || session) return await next();
 
     const authorization = c.req.header("authorization");
     if (authorization !== undefined) {

@@ -200,6 +200,7 @@ export const ROUTES: RouteSpec[] = [
   { method: "GET", path: "/api/v1/prompt-jobs/:id", id: "promptJob", body: "none" },
   { method: "POST", path: "/api/v1/prompt-jobs/:id/cancel", id: "promptJob", body: "none" },
   { method: "GET", path: "/readyz", body: "none" },
+  { method: "GET", path: "/metrics", body: "none" },
   { method: "GET", path: "/sentences/:id/edit", id: "sentence", body: "none" },
   {
     method: "POST",

@@ -44,6 +44,7 @@ import type { Backoff } from "../../core/system/backoff.ts";
 import type { PromptWriter } from "../../providers/prompts/types.ts";
 import type { RunningJobs } from "../running_jobs.ts";
 import { SourceImageBroken } from "./media_maker.ts";
+import type { LogFields } from "../../core/system/log.ts";
 
 /** What the tasks need from the worker that runs them. */
 export interface TaskContext {
@@ -62,7 +63,8 @@ export interface TaskContext {
   globalBackoff: Backoff;
   /** Wakes idle workers after `ms` (a retry waits that long; nothing else would wake them). */
   wakeAfter(ms: number): void;
-  log(line: string): void;
+  /** The worker's log; job lines carry the ids of their project, run, scene and job. */
+  log(line: string, fields?: LogFields): void;
 }
 
 export { frameSize, VIDEO_FPS } from "../../media/frame_size.ts";
@@ -104,6 +106,22 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
     if (claimed.length === 0) return;
     // The GPU server the job was assigned to, when its kind is spread over several.
     const claims = target.server ? claimed.map((c) => ({ ...c, server: target.server })) : claimed;
+    const started = performance.now();
+    /** One line per claimed part when its attempt is over, with the ids it concerns. */
+    const report = (claim: ClaimedPart, outcome: string) =>
+      ctx.log(
+        `Job ${job.id} (${job.task_identifier}): the ${claim.part} of sentence ${claim.sentenceId} (project ${claim.projectId}, run ${claim.runId}) ${outcome}.`,
+        {
+          jobId: job.id,
+          task: job.task_identifier,
+          projectId: claim.projectId,
+          runId: claim.runId,
+          sentenceId: claim.sentenceId,
+          part: claim.part,
+          attempt: claim.attempt,
+          elapsedMs: Math.round(performance.now() - started),
+        },
+      );
     const { signal } = controller;
     const files: MediaFile[][] = claims.map(() => []);
     const discard = (i: number) => Promise.all(files[i].map((f) => discardMediaFile(f.absolute)));
@@ -149,6 +167,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
         })
       );
       if (retrying && retryInMs !== null) ctx.wakeAfter(retryInMs);
+      report(claim, retrying ? `failed and will be retried: ${failure.message}` : `failed: ${failure.message}`);
     }
     const made = outcomes.flatMap((o, i) => "take" in o ? [{ claim: claims[i], take: o.take, index: i }] : []);
     if (made.length) ctx.globalBackoff.reset();
@@ -157,6 +176,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       const stored = await retryOnConnectionLoss(() => completeParts(ctx.sql, made, ctx.settings));
       for (const [k, { kept: wasKept, dropped }] of stored.entries()) {
         if (wasKept) kept.add(made[k].index);
+        report(made[k].claim, wasKept ? "is done" : "was made but is no longer wanted");
         await Promise.all(dropped.map((path) => discardMediaFile(mediaPath(ctx.dataDir, path))));
       }
     } finally {

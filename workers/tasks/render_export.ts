@@ -81,6 +81,13 @@ export function renderExportTask(ctx: TaskContext): Task {
             elapsedMs: Math.round(performance.now() - started),
           })
         );
+        ctx.log(`Job ${job.id} (${job.task_identifier}): export ${id} of project ${claim.projectId} is rendered.`, {
+          jobId: job.id,
+          task: job.task_identifier,
+          projectId: claim.projectId,
+          exportId: id,
+          elapsedMs: Math.round(performance.now() - started),
+        });
       } catch (error) {
         if (signal.aborted) {
           // A cancel already ended the export; a shutdown hands it back.
@@ -92,6 +99,15 @@ export function renderExportTask(ctx: TaskContext): Task {
           return;
         }
         const detail = error instanceof Error ? error.message : String(error);
+        ctx.log(
+          `Job ${job.id} (${job.task_identifier}): export ${id} of project ${claim.projectId} failed: ${detail}`,
+          {
+            jobId: job.id,
+            task: job.task_identifier,
+            projectId: claim.projectId,
+            exportId: id,
+          },
+        );
         await retryOnConnectionLoss(() =>
           failExport(
             ctx.sql,
