@@ -11,9 +11,11 @@
  * 2. Makespan of a 24-sentence run against its lower bound: with one image and one video at a time,
  *    no schedule beats max(first image + 24 × video, 24 × image + last video).
  *
- * Options: --sentences=24 --image-ms=200 --video-ms=400 --workers=1 --rounds=3
+ * Options: --sentences=24 --image-ms=200 --video-ms=400 --workers=1 --rounds=3 --compare=true
+ * (--compare=false skips the runs without the trigger). Prints BENCH lines (bench/bench_lines.ts).
  */
 import { parseArgs } from "node:util";
+import { benchLine } from "./bench_lines.ts";
 import { loadConfig } from "../config.ts";
 import { startRun } from "../core/engine/runs.ts";
 import { freshDatabase, type TestDatabase } from "../tests/helpers/db.ts";
@@ -28,6 +30,7 @@ const { values: opts } = parseArgs({
     "video-ms": { type: "string", default: "400" },
     workers: { type: "string", default: "1" },
     rounds: { type: "string", default: "3" },
+    compare: { type: "string", default: "true" },
   },
 });
 const N = Number(opts.sentences);
@@ -35,6 +38,7 @@ const IMAGE_MS = Number(opts["image-ms"]);
 const VIDEO_MS = Number(opts["video-ms"]);
 const WORKERS = Number(opts.workers);
 const ROUNDS = Number(opts.rounds);
+const COMPARE = opts.compare !== "false";
 
 interface RunResult {
   makespanMs: number;
@@ -111,7 +115,7 @@ async function withoutTrigger<T>(db: TestDatabase, fn: () => Promise<T>): Promis
 const VARIANTS = [
   { label: "with the queue wake-up trigger", trigger: true },
   { label: "without it (graphile-worker alone, 2 s poll)", trigger: false },
-];
+].filter((v) => v.trigger || COMPARE);
 
 const db = await freshDatabase("bench");
 const dataDir = await Deno.makeTempDir({ prefix: "studio-bench-" });
@@ -133,6 +137,11 @@ try {
         ms(quantile(allGaps, 0.5))
       }, p95 ${ms(quantile(allGaps, 0.95))}; whole run / ${2 * N} jobs = ${ms(quantile(perJob, 0.5))} per job`,
     );
+    if (variant.trigger) {
+      benchLine("job_gap_median_ms", quantile(allGaps, 0.5), "ms");
+      benchLine("job_gap_p95_ms", quantile(allGaps, 0.95), "ms");
+      benchLine("job_run_per_job_ms", quantile(perJob, 0.5), "ms");
+    }
   }
 
   console.log(`\n2. Makespan of a ${N}-sentence run (image ${IMAGE_MS} ms, video ${VIDEO_MS} ms)`);
@@ -150,6 +159,10 @@ try {
         (median / bound).toFixed(3)
       }; ${ms((median - bound) / (N + 1))} above the bound per job on the critical path`,
     );
+    if (variant.trigger) {
+      benchLine("makespan_ms", median, "ms");
+      benchLine("makespan_ratio", median / bound, "x");
+    }
   }
 } finally {
   await db.drop();

@@ -12,7 +12,10 @@
  * --burst events back to back from 4 concurrent writers (overlapping transactions, which the hub
  * holds back until they are all committed, so ids stay in order).
  *
- * Options: --clients=100 --events=200 --interval=20 --burst=200. Uses DATABASE_URL, or a throwaway
+ * Memory per connected client: the web process's resident memory with the clients connected, less
+ * before they connected, divided by their number.
+ *
+ * Options: --clients=200 --events=200 --interval=20 --burst=200. Uses DATABASE_URL, or a throwaway
  * embedded Postgres.
  */
 import { parseArgs } from "node:util";
@@ -24,11 +27,12 @@ import { recordEvent } from "../tests/helpers/live.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { freshDatabase } from "../tests/helpers/db.ts";
 import { SseClient } from "../tests/helpers/sse.ts";
+import { benchLine } from "./bench_lines.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
   options: {
-    clients: { type: "string", default: "100" },
+    clients: { type: "string", default: "200" },
     events: { type: "string", default: "200" },
     interval: { type: "string", default: "20" },
     burst: { type: "string", default: "200" },
@@ -93,6 +97,10 @@ async function mainRole() {
   const { id: projectId } = await createProject(db.sql, { title: "Bench", script: "One sentence." });
   const url = `http://127.0.0.1:${server.addr.port}/api/v1/projects/${projectId}/events`;
 
+  // Warm the route (JIT, the first stream's allocations), then the baseline for memory per client.
+  await (await fetch(url)).body?.cancel();
+  await new Promise((r) => setTimeout(r, 300));
+  const rssBefore = Deno.memoryUsage().rss;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -109,6 +117,8 @@ async function mainRole() {
   const lines = readLines(child.stdout);
   if ((await lines.next()).value !== "ready") throw new Error("the client process did not start");
   while (hub.stats().subscribers < N) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 300));
+  const perClientKb = (Deno.memoryUsage().rss - rssBefore) / N / 1024;
 
   // Data about as big as a scene.updated event.
   const data = (i: number) => ({
@@ -173,7 +183,13 @@ async function mainRole() {
     );
     const f = [...first].filter(([id]) => committed.get(id)?.phase === phase).map(([, ms]) => ms).sort((a, b) => a - b);
     console.log(`        first client per event: median ${fmt(q(f, 0.5))} ms, p99 ${fmt(q(f, 0.99))} ms`);
+    benchLine(`sse_${phase}_median_ms`, q(d, 0.5), "ms");
+    benchLine(`sse_${phase}_p99_ms`, q(d, 0.99), "ms");
   }
+  console.log(`  memory per connected client: ${fmt(perClientKb)} KB (web process resident memory)`);
+  benchLine("sse_clients", N, "clients");
+  benchLine("sse_memory_per_client_kb", perClientKb, "KB");
+  benchLine("sse_missing_deliveries", missing, "deliveries");
   const stats = hub.stats();
   console.log(
     `  missing deliveries: ${missing}; hub read passes: ${stats.passes}, of which ${stats.heldPasses} found another transaction writing events`,
