@@ -125,10 +125,14 @@ try {
   console.log("1. Per-job overhead (zero-time simulated provider)");
   for (const variant of VARIANTS) {
     const allGaps: number[] = [];
+    const imageGaps: number[] = [];
+    const videoGaps: number[] = [];
     const perJob: number[] = [];
     for (let r = 0; r < (variant.trigger ? ROUNDS : 1); r++) {
       const run = () => timedRun(db, dataDir, 0, 0);
       const { makespanMs, calls } = variant.trigger ? await run() : await withoutTrigger(db, run);
+      imageGaps.push(...gaps(calls, "image"));
+      videoGaps.push(...gaps(calls, "video"));
       allGaps.push(...gaps(calls, "image"), ...gaps(calls, "video"));
       perJob.push(makespanMs / (2 * N));
     }
@@ -136,6 +140,9 @@ try {
       `   ${variant.label}: provider end → next provider start in the same queue: median ${
         ms(quantile(allGaps, 0.5))
       }, p95 ${ms(quantile(allGaps, 0.95))}; whole run / ${2 * N} jobs = ${ms(quantile(perJob, 0.5))} per job`,
+    );
+    console.log(
+      `   by queue: images median ${ms(quantile(imageGaps, 0.5))}, videos median ${ms(quantile(videoGaps, 0.5))}`,
     );
     if (variant.trigger) {
       benchLine("job_gap_median_ms", quantile(allGaps, 0.5), "ms");
