@@ -15,6 +15,7 @@
  * (--compare=false skips the runs without the trigger). Prints BENCH lines (bench/bench_lines.ts).
  */
 import { parseArgs } from "node:util";
+import postgres from "postgres";
 import { benchLine } from "./bench_lines.ts";
 import { loadConfig } from "../config.ts";
 import { startRun } from "../core/engine/runs.ts";
@@ -43,6 +44,8 @@ const COMPARE = opts.compare !== "false";
 interface RunResult {
   makespanMs: number;
   calls: ProviderCall[];
+  /** SQL statements the workers sent through the app's client during the run (graphile-worker's own not counted). */
+  queries: number;
 }
 
 async function timedRun(
@@ -61,14 +64,17 @@ async function timedRun(
   });
   const { providers, calls } = recordedSimulated(imageMs, videoMs);
   const workers: StudioWorker[] = [];
+  let queries = 0;
+  const counted = postgres(db.url, { max: 10, onnotice: () => {}, debug: () => queries++ });
   for (let i = 0; i < WORKERS; i++) {
-    workers.push(await startWorker({ sql: db.sql, databaseUrl: db.url, config, providers, log: () => {} }));
+    workers.push(await startWorker({ sql: counted, databaseUrl: db.url, config, providers, log: () => {} }));
   }
   try {
     const { projectId } = await makeProject(db.sql, N);
     // Let the workers settle into their idle poll so the first job is picked up by a wake-up.
     await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();
+    queries = 0;
     const { run } = await startRun(db.sql, projectId, { maxAttempts: 3 });
     let ended = 0;
     await waitFor(
@@ -82,9 +88,10 @@ async function timedRun(
       600_000,
       2,
     );
-    return { makespanMs: ended - started, calls };
+    return { makespanMs: ended - started, calls, queries };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await counted.end({ timeout: 1 });
   }
 }
 
@@ -128,9 +135,11 @@ try {
     const imageGaps: number[] = [];
     const videoGaps: number[] = [];
     const perJob: number[] = [];
+    const queriesPerJob: number[] = [];
     for (let r = 0; r < (variant.trigger ? ROUNDS : 1); r++) {
       const run = () => timedRun(db, dataDir, 0, 0);
-      const { makespanMs, calls } = variant.trigger ? await run() : await withoutTrigger(db, run);
+      const { makespanMs, calls, queries } = variant.trigger ? await run() : await withoutTrigger(db, run);
+      queriesPerJob.push(queries / (2 * N));
       imageGaps.push(...gaps(calls, "image"));
       videoGaps.push(...gaps(calls, "video"));
       allGaps.push(...gaps(calls, "image"), ...gaps(calls, "video"));
@@ -142,12 +151,18 @@ try {
       }, p95 ${ms(quantile(allGaps, 0.95))}; whole run / ${2 * N} jobs = ${ms(quantile(perJob, 0.5))} per job`,
     );
     console.log(
+      `   SQL statements per job (the app's client; graphile-worker's own not counted): ${
+        quantile(queriesPerJob, 0.5).toFixed(1)
+      }`,
+    );
+    console.log(
       `   by queue: images median ${ms(quantile(imageGaps, 0.5))}, videos median ${ms(quantile(videoGaps, 0.5))}`,
     );
     if (variant.trigger) {
       benchLine("job_gap_median_ms", quantile(allGaps, 0.5), "ms");
       benchLine("job_gap_p95_ms", quantile(allGaps, 0.95), "ms");
       benchLine("job_run_per_job_ms", quantile(perJob, 0.5), "ms");
+      benchLine("job_app_queries", quantile(queriesPerJob, 0.5), "queries");
     }
   }
 
