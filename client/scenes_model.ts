@@ -8,7 +8,7 @@
  */
 import { computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import type { PartName, PartView, ScenesUpdate, SceneUpdate, SentenceView, WordSpans } from "../core/types.ts";
-import { type CodedStatus, decodeParts, type SceneIndex } from "../core/domain/scene_codes.ts";
+import { type CodedStatus, decodeParts, type SceneIndex, unpackIds } from "../core/domain/scene_codes.ts";
 
 /** What a card shows of a part (a {@link PartView} without the take's details). */
 export interface Shown extends
@@ -141,6 +141,19 @@ export interface ScenesModel {
   seedIndex(index: SceneIndex): void;
   /** The text (an excerpt) of a failed scene without a card, from the index. */
   failedText(sentenceId: number): string | null;
+  /**
+   * The scenes (in order) whose note (see SceneIndex) has `bit` set (`set` true) or not: those
+   * without narration (bit 1 clear) or with an empty video prompt (bit 2 set) when the page was
+   * drawn. Empty without an index.
+   */
+  noted(bit: 1 | 2, set: boolean): number[];
+  /**
+   * Of `ids` (default: the index's scenes without narration at render), how many have none now
+   * and whether any is being narrated; scenes without signals keep their indexed state.
+   */
+  narration(ids?: number[]): { missing: number; busy: boolean };
+  /** Of `ids` (default: the index's scenes whose video prompt was empty), how many still are. */
+  emptyVideoPrompts(ids?: number[]): number;
 }
 
 const PARTS = ["image", "video", "audio"] as const;
@@ -176,7 +189,7 @@ export function createScenesModel(): ScenesModel {
   };
 
   // The page's scene index (null: only the cards' scenes are known).
-  let index: SceneIndex | null = null;
+  let index: (Omit<SceneIndex, "ids"> & { ids: number[] }) | null = null;
   const numberOf = new Map<number, number>();
   const failedErrors = new Map<string, string>();
   const failedTexts = new Map<number, string>();
@@ -327,9 +340,9 @@ export function createScenesModel(): ScenesModel {
     }),
     count: computed(() => (version.value, Math.max(scenes.size, index?.ids.length ?? 0))),
     seedIndex(next) {
-      if (index || !Array.isArray(next?.ids) || typeof next.parts !== "string") return;
-      index = next;
-      next.ids.forEach((id, at) => numberOf.set(id, at + 1));
+      if (index || typeof next?.ids !== "string" || typeof next.parts !== "string") return;
+      index = { ...next, ids: unpackIds(next.ids) };
+      index.ids.forEach((id, at) => numberOf.set(id, at + 1));
       for (const f of next.failures ?? []) {
         failedErrors.set(`${f.id}:${f.part}`, f.error);
         failedTexts.set(f.id, f.text);
@@ -337,6 +350,29 @@ export function createScenesModel(): ScenesModel {
       changed();
     },
     failedText: (sentenceId) => failedTexts.get(sentenceId) ?? null,
+    narration(ids) {
+      version.value;
+      let missing = 0;
+      let busy = false;
+      for (const id of ids ?? this.noted(1, false)) {
+        const s = scenes.get(id);
+        const status = s ? s.audio.value.status : "idle";
+        if (status !== "done") missing++;
+        if (status === "queued" || status === "running") busy = true;
+      }
+      return { missing, busy };
+    },
+    emptyVideoPrompts(ids) {
+      version.value;
+      let empty = 0;
+      for (const id of ids ?? this.noted(2, true)) if (!scenes.get(id)?.texts.value?.videoPrompt.trim()) empty++;
+      return empty;
+    },
+    noted(bit, set) {
+      if (!index) return [];
+      const { ids, notes } = index;
+      return ids.filter((_, at) => ((Number(notes[at]) & bit) !== 0) === set);
+    },
     ordered: () =>
       [...scenes].filter(([, s]) => s.number > 0).sort((a, b) => a[1].number - b[1].number).map((
         [sentenceId, scene],

@@ -11,7 +11,7 @@ import type { Sql } from "../db/client.ts";
 import { NotFoundError } from "./errors.ts";
 import { type SentenceRow, toSentence } from "./projects.ts";
 import type { SentenceView } from "../types.ts";
-import { decodeParts, type IndexFailure, type SceneIndex } from "./scene_codes.ts";
+import { decodeParts, type IndexFailure, packIds, type SceneIndex } from "./scene_codes.ts";
 
 export type { IndexFailure, SceneIndex } from "./scene_codes.ts";
 
@@ -45,9 +45,10 @@ const PARTS_CODE_SQL = `substr('0123456789abcdefghijklmnopqrstuvwxyz',
     + 9 * (i.outdated::int) + 18 * (v.outdated::int), 1)`;
 
 interface PackedRow {
-  ids: number[] | null;
-  section_ids: number[] | null;
-  positions: number[] | null;
+  /** Comma-separated (postgres.js parses a 20,000-element array character by character). */
+  ids: string | null;
+  section_ids: string | null;
+  positions: string | null;
   parts: string | null;
   notes: string | null;
   has_media: boolean | null;
@@ -56,6 +57,8 @@ interface PackedRow {
 /** What the storyboard shows besides the cards: the outline and every scene's packed state. */
 export interface StoryboardOutline {
   sections: OutlineSection[];
+  /** The sentence ids in scene order. */
+  order: number[];
   index: SceneIndex;
   /** What the storyboard's notices count, for every scene. */
   notices: OutlineNotices;
@@ -88,9 +91,9 @@ export async function storyboardOutline(sql: Sql, projectId: number): Promise<St
     sql<{ id: number; position: number; title: string | null }[]>`
       select id, position, title from sections where project_id = ${projectId} order by position`,
     sql<PackedRow[]>`
-      select array_agg(s.id order by sec.position, s.position) as ids,
-        array_agg(s.section_id order by sec.position, s.position) as section_ids,
-        array_agg(s.position order by sec.position, s.position) as positions,
+      select string_agg(s.id::text, ',' order by sec.position, s.position) as ids,
+        string_agg(s.section_id::text, ',' order by sec.position, s.position) as section_ids,
+        string_agg(s.position::text, ',' order by sec.position, s.position) as positions,
         string_agg(${sql.unsafe(PARTS_CODE_SQL)}, '' order by sec.position, s.position) as parts,
         string_agg(((a.status = 'done')::int + 2 * (btrim(s.video_prompt) = '')::int)::text, ''
           order by sec.position, s.position) as notes,
@@ -126,8 +129,10 @@ export async function storyboardOutline(sql: Sql, projectId: number): Promise<St
     const [project] = await sql`select 1 from projects where id = ${projectId}`;
     if (!project) throw new NotFoundError(`There is no project with id ${projectId}.`);
   }
-  const sectionIds = packed?.section_ids ?? [];
-  const positions = packed?.positions ?? [];
+  const numbers = (csv: string | null | undefined) => csv ? csv.split(",").map(Number) : [];
+  const ids = numbers(packed?.ids);
+  const sectionIds = numbers(packed?.section_ids);
+  const positions = numbers(packed?.positions);
   const sections: OutlineSection[] = sectionRows.map((row) => ({ ...row, scenes: 0, chunks: [] }));
   const byId = new Map(sections.map((section) => [section.id, section]));
   // One pass over the scenes in order: each section's count, and a chunk every CHUNK_SCENES.
@@ -140,12 +145,13 @@ export async function storyboardOutline(sql: Sql, projectId: number): Promise<St
     section.chunks[section.chunks.length - 1].scenes++;
     section.scenes++;
   }
-  const notices = countNotices(packed?.ids ?? [], sectionIds, packed?.parts ?? "", packed?.notes ?? "");
+  const notices = countNotices(ids, sectionIds, packed?.parts ?? "", packed?.notes ?? "");
   return {
     sections,
+    order: ids,
     notices: { ...notices, hasMedia: packed?.has_media ?? false },
     index: {
-      ids: packed?.ids ?? [],
+      ids: packIds(ids),
       parts: packed?.parts ?? "",
       notes: packed?.notes ?? "",
       failures,
@@ -172,22 +178,6 @@ export async function chunkSentences(
     order by s.position
     limit ${limit}`;
   return rows.map((row, i) => toSentence(row, chunk.firstNumber + i));
-}
-
-/** The chunk (of `outline`) that holds the scene numbered `number`, or null. */
-export function chunkOfNumber(outline: StoryboardOutline, number: number): ChunkRef | null {
-  for (const section of outline.sections) {
-    for (const chunk of section.chunks) {
-      if (number >= chunk.firstNumber && number < chunk.firstNumber + chunk.scenes) return chunk;
-    }
-  }
-  return null;
-}
-
-/** The chunk (of `outline`) that holds sentence `sentenceId`, or null when it is not in the project. */
-export function chunkOfSentence(outline: StoryboardOutline, sentenceId: number): ChunkRef | null {
-  const at = outline.index.ids.indexOf(sentenceId);
-  return at < 0 ? null : chunkOfNumber(outline, at + 1);
 }
 
 /** One chunk read on its own (a card fetch): where it is and, for a section's first, its section. */

@@ -138,8 +138,10 @@ export function StoryboardTop(props: StoryboardData) {
       <ReloadNotice />
       {(notices.withoutAudio.ids.length > 0 || notices.emptyVideoPrompts.length > 0) && (
         <div class="notices">
-          {notices.withoutAudio.ids.length > 0 && <NarrationNotice projectId={p.id} {...notices.withoutAudio} />}
-          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice ids={notices.emptyVideoPrompts} />}
+          {notices.withoutAudio.ids.length > 0 && (
+            <NarrationNotice projectId={p.id} sectionIds={notices.withoutAudio.sectionIds} />
+          )}
+          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice />}
         </div>
       )}
       <ErrorSummaryDialog />
@@ -275,13 +277,13 @@ export function StoryboardPage(props: StoryboardData) {
 export type StoryboardStart = { sectionId: number; from?: number } | { sentenceId: number } | null;
 
 /** The chunks rendered at once: from the start, whole chunks until {@link INITIAL_SCENES} scenes. */
-export function initialChunks(sections: OutlineSection[], index: SceneIndex, start: StoryboardStart): ChunkRef[] {
+export function initialChunks(sections: OutlineSection[], order: number[], start: StoryboardStart): ChunkRef[] {
   const all = sections.flatMap((s) => s.chunks);
   let at = 0;
   if (start && "sectionId" in start) {
     at = all.findIndex((c) => c.sectionId === start.sectionId && (start.from === undefined || c.from === start.from));
   } else if (start) {
-    const number = index.ids.indexOf(start.sentenceId) + 1;
+    const number = order.indexOf(start.sentenceId) + 1;
     at = all.findIndex((c) => number >= c.firstNumber && number < c.firstNumber + c.scenes);
   }
   if (at < 0) at = 0;
@@ -307,7 +309,7 @@ export async function loadStoryboard(
   const [project, outline] = await Promise.all([projectSummary(sql, projectId), storyboardOutline(sql, projectId)]);
   const servers = config ? generationServers(config) : { image: null, video: null };
   const gpuServer = servers.image !== null || servers.video !== null;
-  const chunks = initialChunks(outline.sections, outline.index, start);
+  const chunks = initialChunks(outline.sections, outline.order, start);
   const [run, typical, exports, promptJob, ...cards] = await Promise.all([
     currentRun(sql, projectId),
     config ? typicalJobMs(sql, { image: config.imageProvider, video: config.videoProvider }) : undefined,
