@@ -11,7 +11,7 @@ import type { Sql } from "../db/client.ts";
 import { NotFoundError } from "./errors.ts";
 import { type SentenceRow, toSentence } from "./projects.ts";
 import type { SentenceView } from "../types.ts";
-import { decodeParts, type IndexFailure, packIds, type SceneIndex } from "./scene_codes.ts";
+import type { IndexFailure, SceneIndex } from "./scene_codes.ts";
 
 export type { IndexFailure, SceneIndex } from "./scene_codes.ts";
 
@@ -45,20 +45,20 @@ const PARTS_CODE_SQL = `substr('0123456789abcdefghijklmnopqrstuvwxyz',
     + 9 * (i.outdated::int) + 18 * (v.outdated::int), 1)`;
 
 interface PackedRow {
-  /** Comma-separated (postgres.js parses a 20,000-element array character by character). */
   ids: string | null;
-  section_ids: string | null;
-  positions: string | null;
   parts: string | null;
   notes: string | null;
   has_media: boolean | null;
+  without_audio: number;
+  empty_video_prompts: number;
+  failed: number;
+  missing: number;
+  outdated: number;
 }
 
 /** What the storyboard shows besides the cards: the outline and every scene's packed state. */
 export interface StoryboardOutline {
   sections: OutlineSection[];
-  /** The sentence ids in scene order. */
-  order: number[];
   index: SceneIndex;
   /** What the storyboard's notices count, for every scene. */
   notices: OutlineNotices;
@@ -66,10 +66,12 @@ export interface StoryboardOutline {
 
 /** Counts behind the storyboard's notices and toolbar, from every scene of the project. */
 export interface OutlineNotices {
-  /** Scenes without narration audio, and the sections they are in. */
-  withoutAudio: { ids: number[]; sectionIds: number[] };
+  /** Scenes without narration audio. */
+  withoutAudio: number;
+  /** The sections with scenes without narration (what "Generate section audio" narrates). */
+  audioSectionIds: number[];
   /** Scenes whose video prompt is empty (it is written when their video is generated). */
-  emptyVideoPrompts: number[];
+  emptyVideoPrompts: number;
   /** Scenes whose image or video failed. */
   failedScenes: number;
   /** Scenes without a done image or video (what Generate All makes). */
@@ -82,41 +84,74 @@ export interface OutlineNotices {
 
 /**
  * Reads a project's outline and scene index (see the module doc) in three statements whose
- * answers are a row per section and per failed part, and ONE row for every scene's state (arrays
- * and strings aggregated by the database), so a 20,000-scene project costs a few milliseconds of
- * the event loop, not the parsing of 60,000 rows.
+ * answers are a row per section and per failed part, and ONE row for every scene's state: the
+ * database packs the ids, codes and counts, so a 20,000-scene project costs the event loop a few
+ * short strings, not the parsing of 60,000 rows or 20,000-element arrays.
  */
 export async function storyboardOutline(sql: Sql, projectId: number): Promise<StoryboardOutline> {
   const [sectionRows, [packed], failures] = await Promise.all([
-    sql<{ id: number; position: number; title: string | null }[]>`
-      select id, position, title from sections where project_id = ${projectId} order by position`,
+    sql<
+      { id: number; position: number; title: string | null; scenes: number; starts: string | null; audio: boolean }[]
+    >`
+      select sec.id, sec.position, sec.title, count(s.id)::int as scenes,
+        string_agg(s.position::text, ',' order by s.position) filter (where s.rn % ${CHUNK_SCENES} = 0) as starts,
+        coalesce(bool_or(s.no_audio), false) as audio
+      from sections sec
+      left join (
+        select x.id, x.section_id, x.position, a.status <> 'done' as no_audio,
+          (row_number() over (partition by x.section_id order by x.position) - 1)::int as rn
+        from sentences x join scene_parts a on a.sentence_id = x.id and a.kind = 'audio'
+        where x.project_id = ${projectId}
+      ) s on s.section_id = sec.id
+      where sec.project_id = ${projectId}
+      group by sec.id order by sec.position`,
     sql<PackedRow[]>`
-      select string_agg(s.id::text, ',' order by sec.position, s.position) as ids,
-        string_agg(s.section_id::text, ',' order by sec.position, s.position) as section_ids,
-        string_agg(s.position::text, ',' order by sec.position, s.position) as positions,
-        string_agg(${sql.unsafe(PARTS_CODE_SQL)}, '' order by sec.position, s.position) as parts,
-        string_agg(((a.status = 'done')::int + 2 * (btrim(s.video_prompt) = '')::int)::text, ''
-          order by sec.position, s.position) as notes,
-        bool_or(i.take_id is not null or v.take_id is not null or a.take_id is not null) as has_media
-      from sentences s
-      join sections sec on sec.id = s.section_id
-      join projects pr on pr.id = s.project_id
-      join scene_parts ip on ip.sentence_id = s.id and ip.kind = 'image'
-      join scene_parts vp on vp.sentence_id = s.id and vp.kind = 'video'
-      join scene_parts a on a.sentence_id = s.id and a.kind = 'audio'
-      left join takes it on it.id = ip.take_id
-      left join takes vt on vt.id = vp.take_id
-      -- The part_states view's "outdated", written out for whole projects (the view's correlated
-      -- subqueries cost seconds over 20,000 scenes).
-      cross join lateral (select ip.status, ip.take_id,
-        it.id is not null and (it.prompt is distinct from s.image_prompt
-          or it.aspect_ratio is distinct from pr.aspect_ratio) as outdated) i
-      cross join lateral (select vp.status, vp.take_id,
-        vt.id is not null and ((btrim(s.video_prompt) <> '' and vt.prompt is distinct from s.video_prompt)
-          or vt.aspect_ratio is distinct from pr.aspect_ratio
-          or vt.source_take_id is distinct from ip.take_id
-          or (vt.clip_seconds is distinct from pr.clip_seconds and a.take_id is null)) as outdated) v
-      where s.project_id = ${projectId}`,
+      with scenes as (
+        select s.id, row_number() over (order by sec.position, s.position) as rn,
+          ${sql.unsafe(PARTS_CODE_SQL)} as code,
+          ((a.status = 'done')::int + 2 * (btrim(s.video_prompt) = '')::int) as note,
+          i.status as image, v.status as video, i.outdated or v.outdated as outdated,
+          i.take_id is not null or v.take_id is not null or a.take_id is not null as media
+        from sentences s
+        join sections sec on sec.id = s.section_id
+        join projects pr on pr.id = s.project_id
+        join scene_parts ip on ip.sentence_id = s.id and ip.kind = 'image'
+        join scene_parts vp on vp.sentence_id = s.id and vp.kind = 'video'
+        join scene_parts a on a.sentence_id = s.id and a.kind = 'audio'
+        left join takes it on it.id = ip.take_id
+        left join takes vt on vt.id = vp.take_id
+        -- The part_states view's "outdated", written out for whole projects (the view's correlated
+        -- subqueries cost seconds over 20,000 scenes).
+        cross join lateral (select ip.status, ip.take_id,
+          it.id is not null and (it.prompt is distinct from s.image_prompt
+            or it.aspect_ratio is distinct from pr.aspect_ratio) as outdated) i
+        cross join lateral (select vp.status, vp.take_id,
+          vt.id is not null and ((btrim(s.video_prompt) <> '' and vt.prompt is distinct from s.video_prompt)
+            or vt.aspect_ratio is distinct from pr.aspect_ratio
+            or vt.source_take_id is distinct from ip.take_id
+            or (vt.clip_seconds is distinct from pr.clip_seconds and a.take_id is null)) as outdated) v
+        where s.project_id = ${projectId}
+      ),
+      -- Runs of consecutive ids (see packIds): a run breaks where an id is not its predecessor + 1.
+      breaks as (
+        select id, rn, (id <> coalesce(lag(id) over (order by rn), -2) + 1)::int as new_run from scenes
+      ),
+      runs as (
+        select min(id) as first, max(id) as last, min(rn) as rn
+        from (select id, rn, sum(new_run) over (order by rn) as run from breaks) r group by run
+      )
+      select
+        (select string_agg(case when first = last then first::text else first || '-' || last end, ',' order by rn)
+          from runs) as ids,
+        string_agg(code, '' order by rn) as parts,
+        string_agg(note::text, '' order by rn) as notes,
+        coalesce(bool_or(media), false) as has_media,
+        count(*) filter (where note & 1 = 0)::int as without_audio,
+        count(*) filter (where note & 2 = 2)::int as empty_video_prompts,
+        count(*) filter (where image = 'failed' or video = 'failed')::int as failed,
+        count(*) filter (where image <> 'done' or video <> 'done')::int as missing,
+        count(*) filter (where outdated)::int as outdated
+      from scenes`,
     sql<IndexFailure[]>`
       select s.id, p.kind as part, coalesce(p.error, '') as error, left(s.text, 120) as text
       from scene_parts p
@@ -129,34 +164,31 @@ export async function storyboardOutline(sql: Sql, projectId: number): Promise<St
     const [project] = await sql`select 1 from projects where id = ${projectId}`;
     if (!project) throw new NotFoundError(`There is no project with id ${projectId}.`);
   }
-  const numbers = (csv: string | null | undefined) => csv ? csv.split(",").map(Number) : [];
-  const ids = numbers(packed?.ids);
-  const sectionIds = numbers(packed?.section_ids);
-  const positions = numbers(packed?.positions);
-  const sections: OutlineSection[] = sectionRows.map((row) => ({ ...row, scenes: 0, chunks: [] }));
-  const byId = new Map(sections.map((section) => [section.id, section]));
-  // One pass over the scenes in order: each section's count, and a chunk every CHUNK_SCENES.
-  for (let i = 0; i < sectionIds.length; i++) {
-    const section = byId.get(sectionIds[i]);
-    if (!section) continue;
-    if (section.scenes % CHUNK_SCENES === 0) {
-      section.chunks.push({ sectionId: section.id, from: positions[i], firstNumber: i + 1, scenes: 0 });
-    }
-    section.chunks[section.chunks.length - 1].scenes++;
-    section.scenes++;
-  }
-  const notices = countNotices(ids, sectionIds, packed?.parts ?? "", packed?.notes ?? "");
+  let number = 1;
+  const sections: OutlineSection[] = sectionRows.map((row) => {
+    const starts = row.starts ? row.starts.split(",").map(Number) : [];
+    const chunks = starts.map((from, i) => ({
+      sectionId: row.id,
+      from,
+      firstNumber: number + i * CHUNK_SCENES,
+      scenes: Math.min(CHUNK_SCENES, row.scenes - i * CHUNK_SCENES),
+    }));
+    number += row.scenes;
+    return { id: row.id, position: row.position, title: row.title, scenes: row.scenes, chunks };
+  });
+  const hasMedia = packed?.has_media ?? false;
   return {
     sections,
-    order: ids,
-    notices: { ...notices, hasMedia: packed?.has_media ?? false },
-    index: {
-      ids: packIds(ids),
-      parts: packed?.parts ?? "",
-      notes: packed?.notes ?? "",
-      failures,
-      hasMedia: packed?.has_media ?? false,
+    notices: {
+      withoutAudio: packed?.without_audio ?? 0,
+      audioSectionIds: sectionRows.filter((r) => r.audio).map((r) => r.id),
+      emptyVideoPrompts: packed?.empty_video_prompts ?? 0,
+      failedScenes: packed?.failed ?? 0,
+      missingScenes: packed?.missing ?? 0,
+      outdatedScenes: packed?.outdated ?? 0,
+      hasMedia,
     },
+    index: { ids: packed?.ids ?? "", parts: packed?.parts ?? "", notes: packed?.notes ?? "", failures, hasMedia },
   };
 }
 
@@ -258,39 +290,5 @@ export async function readChunk(
     sectionIndex: sections[0].index,
     sectionCount: sections[0].n,
     sentences,
-  };
-}
-
-/** The notices' counts from the packed scene states (see {@link SceneIndex}). */
-export function countNotices(
-  ids: number[],
-  sectionIds: number[],
-  parts: string,
-  notes: string,
-): Omit<OutlineNotices, "hasMedia"> {
-  const withoutAudio: number[] = [];
-  const audioSections = new Set<number>();
-  const emptyVideoPrompts: number[] = [];
-  let failedScenes = 0;
-  let missingScenes = 0;
-  let outdatedScenes = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const code = decodeParts(parts[i]);
-    const note = Number(notes[i]) || 0;
-    if (!(note & 1)) {
-      withoutAudio.push(ids[i]);
-      audioSections.add(sectionIds[i]);
-    }
-    if (note & 2) emptyVideoPrompts.push(ids[i]);
-    if (code.image === "failed" || code.video === "failed") failedScenes++;
-    if (code.image !== "done" || code.video !== "done") missingScenes++;
-    if (code.imageOutdated || code.videoOutdated) outdatedScenes++;
-  }
-  return {
-    withoutAudio: { ids: withoutAudio, sectionIds: [...audioSections] },
-    emptyVideoPrompts,
-    failedScenes,
-    missingScenes,
-    outdatedScenes,
   };
 }

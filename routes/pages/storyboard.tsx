@@ -30,6 +30,7 @@ import type {
 } from "../../core/types.ts";
 import { openPageRender, renderFragment } from "../../islands_runtime/server.tsx";
 import SceneSearch from "../../islands/SceneSearch.tsx";
+import { unpackIds } from "../../core/domain/scene_codes.ts";
 import { searchScenes } from "../../core/domain/scene_search.ts";
 import { yieldToEventLoop } from "../middleware/body_timeout.ts";
 import { currentPageContext } from "../../core/security/page_context.ts";
@@ -136,12 +137,10 @@ export function StoryboardTop(props: StoryboardData) {
       <SceneSearch projectId={p.id} />
       <ExportPanel projectId={p.id} exports={props.exports ?? []} />
       <ReloadNotice />
-      {(notices.withoutAudio.ids.length > 0 || notices.emptyVideoPrompts.length > 0) && (
+      {(notices.withoutAudio > 0 || notices.emptyVideoPrompts > 0) && (
         <div class="notices">
-          {notices.withoutAudio.ids.length > 0 && (
-            <NarrationNotice projectId={p.id} sectionIds={notices.withoutAudio.sectionIds} />
-          )}
-          {notices.emptyVideoPrompts.length > 0 && <VideoPromptNotice />}
+          {notices.withoutAudio > 0 && <NarrationNotice projectId={p.id} sectionIds={notices.audioSectionIds} />}
+          {notices.emptyVideoPrompts > 0 && <VideoPromptNotice />}
         </div>
       )}
       <ErrorSummaryDialog />
@@ -189,13 +188,10 @@ export function SectionPlaceholder(props: { projectId: number; section: OutlineS
       data-chunk-src={chunkUrl(props.projectId, first)}
       style={`--chunk-scenes:${s.scenes}`}
     >
-      <div class="section-head">
-        <h2 id={`section-${s.id}`}>{label}</h2>
-      </div>
-      <p class="muted">
-        {count(s.scenes, "scene", "scenes")} ·{" "}
-        <a href={`/projects/${props.projectId}?section=${s.id}#section-${s.id}`}>Show section</a>
-      </p>
+      <h2 id={`section-${s.id}`}>{label}</h2>
+      <a href={`/projects/${props.projectId}?section=${s.id}#section-${s.id}`}>
+        Show section ({count(s.scenes, "scene", "scenes")})
+      </a>
     </section>
   );
 }
@@ -210,6 +206,8 @@ export function StoryboardSection(
     aspectRatio: string;
     loaded: Map<string, SentenceView[]>;
     words?: Map<number, WordSpans>;
+    /** Render a mark in place of each loaded chunk's cards (streamed: the cards are rendered apart). */
+    marks?: boolean;
   },
 ) {
   const section = props.section;
@@ -230,13 +228,18 @@ export function StoryboardSection(
         {section.chunks.map((c) => {
           const sentences = props.loaded.get(chunkKey(c));
           return sentences
-            ? <SceneCards key={chunkKey(c)} sentences={sentences} words={props.words} />
+            ? props.marks ? cardsMark(c) : <SceneCards key={chunkKey(c)} sentences={sentences} words={props.words} />
             : <ChunkPlaceholder key={chunkKey(c)} projectId={props.projectId} chunk={c} />;
         })}
       </div>
     </section>
   );
 }
+
+const cardsMark = (c: ChunkRef) => `@@cards:${chunkKey(c)}@@`;
+
+/** Cards rendered per piece of a streamed page (each piece is one turn of the event loop). */
+const CARDS_PER_PIECE = 8;
 
 /** Whether a section has a chunk in `loaded` (it is then rendered with its tools). */
 const isOpen = (section: OutlineSection, loaded: Map<string, unknown>) =>
@@ -277,13 +280,13 @@ export function StoryboardPage(props: StoryboardData) {
 export type StoryboardStart = { sectionId: number; from?: number } | { sentenceId: number } | null;
 
 /** The chunks rendered at once: from the start, whole chunks until {@link INITIAL_SCENES} scenes. */
-export function initialChunks(sections: OutlineSection[], order: number[], start: StoryboardStart): ChunkRef[] {
+export function initialChunks(sections: OutlineSection[], index: SceneIndex, start: StoryboardStart): ChunkRef[] {
   const all = sections.flatMap((s) => s.chunks);
   let at = 0;
   if (start && "sectionId" in start) {
     at = all.findIndex((c) => c.sectionId === start.sectionId && (start.from === undefined || c.from === start.from));
   } else if (start) {
-    const number = order.indexOf(start.sentenceId) + 1;
+    const number = unpackIds(index.ids).indexOf(start.sentenceId) + 1;
     at = all.findIndex((c) => number >= c.firstNumber && number < c.firstNumber + c.scenes);
   }
   if (at < 0) at = 0;
@@ -309,7 +312,7 @@ export async function loadStoryboard(
   const [project, outline] = await Promise.all([projectSummary(sql, projectId), storyboardOutline(sql, projectId)]);
   const servers = config ? generationServers(config) : { image: null, video: null };
   const gpuServer = servers.image !== null || servers.video !== null;
-  const chunks = initialChunks(outline.sections, outline.order, start);
+  const chunks = initialChunks(outline.sections, outline.index, start);
   const [run, typical, exports, promptJob, ...cards] = await Promise.all([
     currentRun(sql, projectId),
     config ? typicalJobMs(sql, { image: config.imageProvider, video: config.videoProvider }) : undefined,
@@ -388,7 +391,7 @@ export async function* streamStoryboard(
   for (const [index, section] of data.sections.entries()) {
     if (!isOpen(section, data.loaded) && section.chunks.length > 0) {
       placeholders.push(<SectionPlaceholder key={section.id} projectId={p.id} section={section} index={index} />);
-      if (placeholders.length >= 200) {
+      if (placeholders.length >= 50) {
         yield session.render(<>{placeholders}</>);
         placeholders = [];
         await yieldToEventLoop();
@@ -398,7 +401,7 @@ export async function* streamStoryboard(
     if (placeholders.length) yield session.render(<>{placeholders}</>);
     placeholders = [];
     await yieldToEventLoop();
-    yield session.render(
+    let html = session.render(
       <StoryboardSection
         projectId={p.id}
         section={section}
@@ -407,8 +410,21 @@ export async function* streamStoryboard(
         aspectRatio={p.aspectRatio}
         loaded={data.loaded}
         words={data.words}
+        marks
       />,
     );
+    for (const chunk of section.chunks) {
+      const sentences = data.loaded.get(chunkKey(chunk));
+      if (!sentences) continue;
+      const at = html.indexOf(cardsMark(chunk));
+      yield html.slice(0, at);
+      html = html.slice(at + cardsMark(chunk).length);
+      for (let i = 0; i < sentences.length; i += CARDS_PER_PIECE) {
+        await yieldToEventLoop();
+        yield session.render(<SceneCards sentences={sentences.slice(i, i + CARDS_PER_PIECE)} words={data.words} />);
+      }
+    }
+    yield html;
     await yieldToEventLoop();
   }
   if (placeholders.length) yield session.render(<>{placeholders}</>);
