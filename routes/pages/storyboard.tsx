@@ -33,7 +33,7 @@ import SceneSearch from "../../islands/SceneSearch.tsx";
 import { unpackIds } from "../../core/domain/scene_codes.ts";
 import { searchScenes } from "../../core/domain/scene_search.ts";
 import { yieldToEventLoop } from "../middleware/body_timeout.ts";
-import { currentPageContext } from "../../core/security/page_context.ts";
+import { currentPageContext, runWithPageContext } from "../../core/security/page_context.ts";
 import { ApiError } from "../http.ts";
 import type { JSX } from "preact";
 import BackendStatus from "../../islands/BackendStatus.tsx";
@@ -446,16 +446,20 @@ export function storyboardPages(deps: AppDeps) {
       if (first) start = { sentenceId: first.sentenceId };
     }
     const project = await projectSummary(deps.sql, id);
-    // The CSRF cookie (set on first use) must go out with the headers, before the body streams.
-    currentPageContext()?.csrfToken();
+    // The CSRF cookie (set on first use) must go out with the headers, before the body streams; and
+    // the pieces render after this handler returned, so each runs in the request's page context
+    // (its forms' CSRF token, the session controls).
+    const context = currentPageContext();
+    context?.csrfToken();
     const pieces = streamStoryboard(deps, id, start, project);
+    const next = () => context ? runWithPageContext(context, () => pieces.next()) : pieces.next();
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
-          const next = await pieces.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
+          const piece = await next();
+          if (piece.done) controller.close();
+          else controller.enqueue(encoder.encode(piece.value));
         } catch (error) {
           // Headers are out: the page ends where it is, and the log says why.
           console.error(`GET /projects/${id} failed while streaming:`, error);

@@ -33,6 +33,11 @@ suite.test("storyboard in chunks: on-demand cards, live updates, failure details
   assert.ok(rendered < N / 2, `only the first chunks are rendered (${rendered})`);
   assert.ok(await page.locator("[data-chunk-src]").count() > 0);
   assert.equal(await page.locator(`#sentence-${last}`).count(), 0);
+  // The streamed page's forms carry the request's CSRF token (rendered after the handler returned).
+  const csrf = await page.locator("form input[name=_csrf]").evaluateAll((inputs) =>
+    inputs.map((i) => (i as HTMLInputElement).value)
+  );
+  assert.ok(csrf.length > 0 && csrf.every((v) => v.length > 10), "every form has its CSRF token");
 
   // The toolbar and the failure details know the failed scene without its card.
   const failed = page.locator("[data-testid=failed-details]");
