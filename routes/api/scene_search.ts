@@ -4,6 +4,10 @@ import { searchScenes } from "../../core/domain/scene_search.ts";
 import type { AppDeps } from "../deps.ts";
 import { allowOnly, ApiError, idParam } from "../http.ts";
 
+/**
+ * The scene search's route (GET only, under the app's access control): a storyboard renders only
+ * some of its cards, so finding a sentence goes through the server.
+ */
 export function sceneSearchApi({ sql }: Pick<AppDeps, "sql">) {
   const api = new Hono();
   api.get("/:id/search", async (c) => {
