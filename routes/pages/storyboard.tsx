@@ -238,6 +238,9 @@ export function StoryboardSection(
 
 const cardsMark = (c: ChunkRef) => `@@cards:${chunkKey(c)}@@`;
 
+/** How long the streamed render may hold the event loop before it lets other work run, ms. */
+const PIECE_MS = 10;
+
 /** Cards rendered per piece of a streamed page (each piece is one turn of the event loop). */
 const CARDS_PER_PIECE = 8;
 
@@ -382,6 +385,14 @@ export async function* streamStoryboard(
   project: ProjectSummary,
 ): AsyncGenerator<string> {
   const session = openPageRender();
+  // Other requests get a turn whenever this render has held the event loop for a while (a timer
+  // turn costs up to 4 ms, so not after every piece).
+  let slice = performance.now();
+  const pace = async () => {
+    if (performance.now() - slice < PIECE_MS) return;
+    await yieldToEventLoop();
+    slice = performance.now();
+  };
   const [before, after] = layoutAround(session, project.title);
   yield before;
   const data = await loadStoryboard(deps, projectId, start);
@@ -394,13 +405,13 @@ export async function* streamStoryboard(
       if (placeholders.length >= 50) {
         yield session.render(<>{placeholders}</>);
         placeholders = [];
-        await yieldToEventLoop();
+        await pace();
       }
       continue;
     }
     if (placeholders.length) yield session.render(<>{placeholders}</>);
     placeholders = [];
-    await yieldToEventLoop();
+    await pace();
     let html = session.render(
       <StoryboardSection
         projectId={p.id}
@@ -420,12 +431,12 @@ export async function* streamStoryboard(
       yield html.slice(0, at);
       html = html.slice(at + cardsMark(chunk).length);
       for (let i = 0; i < sentences.length; i += CARDS_PER_PIECE) {
-        await yieldToEventLoop();
+        await pace();
         yield session.render(<SceneCards sentences={sentences.slice(i, i + CARDS_PER_PIECE)} words={data.words} />);
       }
     }
     yield html;
-    await yieldToEventLoop();
+    await pace();
   }
   if (placeholders.length) yield session.render(<>{placeholders}</>);
   yield session.render(<AddSection projectId={p.id} />);
