@@ -26,8 +26,19 @@ function insert(placeholder: Element, html: string): void {
 }
 
 async function fetchHtml(url: string): Promise<Response> {
-  const res = await fetch(url, { headers: { accept: "text/html" } });
-  if (!res.ok) throw new Error(`The cards could not be loaded (HTTP ${res.status}): reload the page.`);
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept: "text/html" } });
+  } catch {
+    throw new Error("Could not reach the server to load these scenes. Check that Scene Studio is running and reload.");
+  }
+  if (!res.ok) {
+    throw new Error(
+      res.status === 404
+        ? "These scenes have changed since the page was loaded: reload the page to see them."
+        : `The cards could not be loaded (the server answered ${res.status}): reload the page to try again.`,
+    );
+  }
   return res;
 }
 
@@ -43,7 +54,17 @@ export function loadChunk(placeholder: Element): Promise<void> {
       .catch((error) => {
         loading.delete(key);
         placeholder.removeAttribute("aria-busy");
-        placeholder.setAttribute("data-chunk-error", error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        placeholder.setAttribute("data-chunk-error", message);
+        // Said where the cards would be (the link still works: it opens them as a page).
+        let note = placeholder.querySelector(".chunk-error");
+        if (!note) {
+          note = document.createElement("p");
+          note.className = "part-error chunk-error";
+          note.setAttribute("role", "alert");
+          placeholder.append(note);
+        }
+        note.textContent = message;
         throw error;
       });
     loading.set(key, pending);
