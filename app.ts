@@ -27,6 +27,7 @@ import { mediaZipApi } from "./routes/api/media_zip.ts";
 import { projectsApi } from "./routes/api/projects.ts";
 import { promptJobsApi, writePromptsApi } from "./routes/api/prompt_jobs.ts";
 import { sceneRunsApi } from "./routes/api/scene_runs.ts";
+import { sceneSearchApi } from "./routes/api/scene_search.ts";
 import { providersFromConfig } from "./providers/from_config.ts";
 import { sectionsApi } from "./routes/api/sections.ts";
 import { statusApi } from "./routes/api/status.ts";
@@ -92,6 +93,7 @@ export function createApp(given: AppDeps): Hono {
   app.route("/api/v1/projects", sceneRunsApi(deps));
   app.route("/api/v1/projects", eventsApi(deps));
   app.route("/api/v1/projects", mediaZipApi(deps));
+  app.route("/api/v1/projects", sceneSearchApi(deps));
   app.route("/api/v1/sentences", sentencesApi(deps));
   app.route("/api/v1/sections", sectionsApi(deps));
   app.route("/api/v1/status", statusApi(deps));

@@ -1,8 +1,13 @@
 /**
  * Storyboard page cost: server render time of a 500-sentence storyboard (the whole GET, database
- * reads included, and the render alone), the HTML size, and the JavaScript the page ships (gzipped).
+ * reads included, and the render alone), the HTML size, and the JavaScript the page ships (gzipped);
+ * then a big project (20,000 scenes in 800 sections) served over real HTTP: the time to the first
+ * byte and to the last, the HTML size, the longest event-loop stall while it renders (a 5 ms
+ * setInterval probe in the server's process) and how long /healthz waits meanwhile.
  *
- *   deno run -A bench/storyboard_render.ts [--sentences 500] [--runs 15]
+ *   deno run -A bench/storyboard_render.ts [--sentences 500] [--runs 15] [--big 20000]
+ *
+ * Prints `BENCH <name> <value> <unit>` lines (and the JSON report). `--big 0` skips the big project.
  *
  * Uses a throwaway database (embedded Postgres unless DATABASE_URL is set). Half the scenes have
  * their image and video done, a few failed, one run in the history: a realistic mid-project page.
@@ -22,6 +27,7 @@ const arg = (name: string, fallback: number) => {
 };
 const SENTENCES = arg("sentences", 500);
 const RUNS = arg("runs", 15);
+const BIG = arg("big", 20_000);
 
 const build = await buildIslands();
 const db = await freshDatabase("bench_storyboard");
@@ -94,12 +100,104 @@ try {
     jsGzipBytes: build.gzipBytes,
   };
   console.log(JSON.stringify(report, null, 2));
-  // Figures for bench/run.ts (bench/bench_lines.ts).
-  console.log(`BENCH storyboard_sentences ${SENTENCES} sentences`);
-  console.log(`BENCH storyboard_get_ms ${report.getMedianMs} ms`);
-  console.log(`BENCH storyboard_render_ms ${report.renderOnlyMedianMs} ms`);
-  console.log(`BENCH storyboard_js_gzip_kb ${(report.jsGzipBytes / 1024).toFixed(1)} KB`);
+  // Figures for bench/run.ts (bench/bench_lines.ts; targets in bench/targets.ts).
+  const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${value} ${unit}`);
+  bench("storyboard_sentences", SENTENCES, "sentences");
+  bench("storyboard_get_ms", report.getMedianMs, "ms");
+  bench("storyboard_render_ms", report.renderOnlyMedianMs, "ms");
+  bench(`storyboard_${SENTENCES}_html`, report.htmlBytes, "bytes");
+  bench("storyboard_js_gzip_kb", Number((report.jsGzipBytes / 1024).toFixed(1)), "KB");
+  if (BIG > 0) await bigProject(config);
 } finally {
   await db.drop();
 }
 Deno.exit(0);
+
+/** The big project over real HTTP: first byte, whole page, stalls and /healthz while it renders. */
+async function bigProject(config: ReturnType<typeof loadConfig>) {
+  const script = Array.from(
+    { length: BIG },
+    (_, i) => `${i % 25 === 0 ? `# Part ${i / 25 + 1}\n` : ""}Sentence ${i + 1} tells how the keeper climbs again.`,
+  ).join("\n");
+  const { id } = await createProject(db.sql, { title: "Big benchmark", script });
+  await db.sql`
+    update scene_parts set status = 'failed', error = 'The simulated provider was asked to fail.'
+    where kind = 'image' and sentence_id in (select id from sentences where project_id = ${id} and id % 97 = 1)`;
+  // A database in use has its statistics; a fresh one gets them from autovacuum within a minute.
+  await db.sql`analyze`;
+  const app = createApp({ sql: db.sql, config });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.fetch);
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${value} ${unit}`);
+  try {
+    await (await fetch(`${base}/projects/${id}`)).text(); // warm up
+    const firsts: number[] = [];
+    const totals: number[] = [];
+    const stalls: number[] = [];
+    const healthz: number[] = [];
+    let bytes = 0;
+    for (let run = 0; run < 5; run++) {
+      // The probe: a 5 ms timer that notes how late it fires.
+      let last = performance.now();
+      let worst = 0;
+      const probe = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last - 5);
+        last = now;
+      }, 5);
+      const health: Promise<number>[] = [];
+      const t0 = performance.now();
+      let done = false;
+      const pinger = (async () => {
+        while (!done) {
+          const t = performance.now();
+          health.push(fetch(`${base}/healthz`).then((r) => r.text()).then(() => performance.now() - t));
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })();
+      const res = await fetch(`${base}/projects/${id}`);
+      const reader = res.body!.getReader();
+      let first = 0;
+      bytes = 0;
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        if (!first) first = performance.now() - t0;
+        bytes += value.byteLength;
+      }
+      totals.push(performance.now() - t0);
+      firsts.push(first);
+      done = true;
+      await pinger;
+      healthz.push(Math.max(...await Promise.all(health)));
+      clearInterval(probe);
+      stalls.push(worst);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    bench("storyboard_first_byte_ms", r1(median(firsts)), "ms");
+    bench(`storyboard_${BIG}_whole_page_median`, r1(median(totals)), "ms");
+    bench(`storyboard_${BIG}_html`, bytes, "bytes");
+    bench("storyboard_stall_ms", r1(Math.max(...stalls)), "ms");
+    bench(`storyboard_${BIG}_healthz_max_during_render`, r1(Math.max(...healthz)), "ms");
+    // A chunk of cards loaded on demand, and a search over every scene.
+    const chunkT: number[] = [];
+    const [s] = await db.sql<{ id: number }[]>`
+      select id from sentences where project_id = ${id} order by id desc limit 1`;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await (await fetch(`${base}/projects/${id}/cards?sentence=${s.id}`)).text();
+      chunkT.push(performance.now() - t);
+    }
+    bench(`storyboard_${BIG}_chunk_fetch_median`, r1(median(chunkT)), "ms");
+    const searchT: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await (await fetch(`${base}/api/v1/projects/${id}/search?q=climbs%20again`)).text();
+      searchT.push(performance.now() - t);
+    }
+    bench(`storyboard_${BIG}_search_median`, r1(median(searchT)), "ms");
+  } finally {
+    await server.shutdown();
+  }
+}

@@ -21,7 +21,7 @@ export const BENCHES: BenchScript[] = [
   },
   { script: "sse_latency.ts", args: [], smokeArgs: ["--clients=5", "--events=20", "--burst=20", "--interval=5"] },
   { script: "memory.ts", args: [], smokeArgs: ["--sentences=4", "--settle-ms=500"] },
-  { script: "storyboard_render.ts", args: [], smokeArgs: ["--sentences", "20", "--runs", "2"] },
+  { script: "storyboard_render.ts", args: [], smokeArgs: ["--sentences", "20", "--runs", "2", "--big", "300"] },
 ];
 
 /** A target: the figure must be at most (or at least) `value`. */

@@ -8,6 +8,7 @@
  */
 import { computed, type ReadonlySignal, type Signal, signal } from "@preact/signals";
 import type { PartName, PartView, ScenesUpdate, SceneUpdate, SentenceView, WordSpans } from "../core/types.ts";
+import { type CodedStatus, decodeParts, type SceneIndex, unpackIds } from "../core/domain/scene_codes.ts";
 
 /** What a card shows of a part (a {@link PartView} without the take's details). */
 export interface Shown extends
@@ -132,6 +133,27 @@ export interface ScenesModel {
   readonly count: ReadonlySignal<number>;
   /** Registered scenes in scene order (for moving from scene to scene). */
   ordered(): { sentenceId: number; scene: SceneSignals }[];
+  /**
+   * Takes the page's packed state of every scene (cards load on demand): from then on the failures
+   * and the tally cover every scene, those without a card read from the index until an event or
+   * their card brings their state.
+   */
+  seedIndex(index: SceneIndex): void;
+  /** The text (an excerpt) of a failed scene without a card, from the index. */
+  failedText(sentenceId: number): string | null;
+  /**
+   * The scenes (in order) whose note (see SceneIndex) has `bit` set (`set` true) or not: those
+   * without narration (bit 1 clear) or with an empty video prompt (bit 2 set) when the page was
+   * drawn. Empty without an index.
+   */
+  noted(bit: 1 | 2, set: boolean): number[];
+  /**
+   * Of `ids` (default: the index's scenes without narration at render), how many have none now
+   * and whether any is being narrated; scenes without signals keep their indexed state.
+   */
+  narration(ids?: number[]): { missing: number; busy: boolean };
+  /** Of `ids` (default: the index's scenes whose video prompt was empty), how many still are. */
+  emptyVideoPrompts(ids?: number[]): number;
 }
 
 const PARTS = ["image", "video", "audio"] as const;
@@ -166,14 +188,38 @@ export function createScenesModel(): ScenesModel {
     });
   };
 
+  // The page's scene index (null: only the cards' scenes are known).
+  let index: (Omit<SceneIndex, "ids"> & { ids: number[] }) | null = null;
+  const numberOf = new Map<number, number>();
+  const failedErrors = new Map<string, string>();
+  const failedTexts = new Map<number, string>();
+  /** Scenes whose texts hold only a video prompt an event brought (their card knows the rest). */
+  const partialTexts = new Set<number>();
+
+  /** A part's state as the index has it (no media details: the card brings those). */
+  const fromIndex = (id: number, part: PartName, at: number): Shown => {
+    if (part === "audio") return (Number(index!.notes[at]) & 1) ? { ...IDLE, status: "done" } : IDLE;
+    const code = decodeParts(index!.parts[at]);
+    const status: CodedStatus = code[part];
+    return {
+      ...IDLE,
+      status: status === "other" ? "idle" : status,
+      error: status === "failed" ? failedErrors.get(`${id}:${part}`) ?? null : null,
+      outdated: part === "image" ? code.imageOutdated : code.videoOutdated,
+    };
+  };
+
   const scene = (sentenceId: number, seed?: SceneSeed): SceneSignals => {
     let found = scenes.get(sentenceId);
     if (!found) {
+      const number = numberOf.get(sentenceId);
+      const at = number === undefined ? -1 : number - 1;
+      const initial = (part: PartName) => seed?.[part] ?? (at >= 0 ? fromIndex(sentenceId, part, at) : IDLE);
       found = {
-        number: 0,
-        image: signal(seed?.image ?? IDLE),
-        video: signal(seed?.video ?? IDLE),
-        audio: signal(seed?.audio ?? IDLE),
+        number: seed ? 0 : number ?? 0,
+        image: signal(initial("image")),
+        video: signal(initial("video")),
+        audio: signal(initial("audio")),
         texts: signal(seed?.texts ?? null),
         words: signal(undefined),
       };
@@ -186,7 +232,10 @@ export function createScenesModel(): ScenesModel {
       found.audio.value = seed.audio;
     }
     if (seed) {
-      if (seed.texts && !found.texts.peek()) found.texts.value = seed.texts;
+      if (seed.texts && (!found.texts.peek() || partialTexts.has(sentenceId))) {
+        partialTexts.delete(sentenceId);
+        found.texts.value = seed.texts;
+      }
       known.add(sentenceId);
       if (found.number !== seed.number) {
         found.number = seed.number;
@@ -196,10 +245,21 @@ export function createScenesModel(): ScenesModel {
     return found;
   };
 
-  /** Reads every scene a card registered (not those only an event or a reader asked for). */
-  const all = (read: (s: SceneSignals, sentenceId: number) => void) => {
+  /**
+   * Reads every scene a card registered (not those only an event or a reader asked for) and, with
+   * an index, every scene of the project: those without signals through `readIndexed`.
+   */
+  const all = (
+    read: (s: SceneSignals, sentenceId: number) => void,
+    readIndexed?: (sentenceId: number, at: number) => void,
+  ) => {
     version.value;
     for (const [id, s] of scenes) if (s.number > 0) read(s, id);
+    if (!index || !readIndexed) return;
+    for (let at = 0; at < index.ids.length; at++) {
+      const id = index.ids[at];
+      if (!scenes.get(id)?.number) readIndexed(id, at);
+    }
   };
 
   return {
@@ -210,6 +270,11 @@ export function createScenesModel(): ScenesModel {
       known.add(update.sentenceId);
       const texts = target.texts.peek();
       if (update.videoPrompt && texts) target.texts.value = { ...texts, videoPrompt: update.videoPrompt };
+      else if (update.videoPrompt) {
+        // A scene without its card: keep the written prompt (the notices count it) until the card comes.
+        partialTexts.add(update.sentenceId);
+        target.texts.value = { text: "", imagePrompt: "", videoPrompt: update.videoPrompt };
+      }
       target[update.part].value = { ...IDLE, ...shown(update, update.part, target.texts.peek()) };
       if (update.part === "audio" && update.status === "done") target.words.value = update.words ?? null;
     },
@@ -233,6 +298,7 @@ export function createScenesModel(): ScenesModel {
       if (typeof sentence?.id !== "number" || typeof sentence.text !== "string") return;
       const target = scene(sentence.id);
       known.add(sentence.id);
+      partialTexts.delete(sentence.id);
       const texts = { text: sentence.text, imagePrompt: sentence.imagePrompt, videoPrompt: sentence.videoPrompt };
       target.texts.value = texts;
       for (const part of PARTS) {
@@ -246,6 +312,13 @@ export function createScenesModel(): ScenesModel {
           const state = s[part].value;
           if (state.status === "failed") out.push({ sentenceId, number: s.number, part, error: state.error ?? "" });
         }
+      }, (sentenceId, at) => {
+        const code = decodeParts(index!.parts[at]);
+        for (const part of ["image", "video"] as const) {
+          if (code[part] === "failed") {
+            out.push({ sentenceId, number: at + 1, part, error: failedErrors.get(`${sentenceId}:${part}`) ?? "" });
+          }
+        }
       });
       return out.sort(byScene);
     }),
@@ -257,10 +330,49 @@ export function createScenesModel(): ScenesModel {
         if (image.status !== "done" || video.status !== "done") tally.missing++;
         if (image.outdated || video.outdated) tally.outdated++;
         if (image.url || video.url || s.audio.value.url) tally.media++;
+      }, (_, at) => {
+        const code = decodeParts(index!.parts[at]);
+        if (code.image !== "done" || code.video !== "done") tally.missing++;
+        if (code.imageOutdated || code.videoOutdated) tally.outdated++;
       });
+      if (index?.hasMedia) tally.media++;
       return tally;
     }),
-    count: computed(() => (version.value, scenes.size)),
+    count: computed(() => (version.value, Math.max(scenes.size, index?.ids.length ?? 0))),
+    seedIndex(next) {
+      if (index || typeof next?.ids !== "string" || typeof next.parts !== "string") return;
+      index = { ...next, ids: unpackIds(next.ids) };
+      index.ids.forEach((id, at) => numberOf.set(id, at + 1));
+      for (const f of next.failures ?? []) {
+        failedErrors.set(`${f.id}:${f.part}`, f.error);
+        failedTexts.set(f.id, f.text);
+      }
+      changed();
+    },
+    failedText: (sentenceId) => failedTexts.get(sentenceId) ?? null,
+    narration(ids) {
+      version.value;
+      let missing = 0;
+      let busy = false;
+      for (const id of ids ?? this.noted(1, false)) {
+        const s = scenes.get(id);
+        const status = s ? s.audio.value.status : "idle";
+        if (status !== "done") missing++;
+        if (status === "queued" || status === "running") busy = true;
+      }
+      return { missing, busy };
+    },
+    emptyVideoPrompts(ids) {
+      version.value;
+      let empty = 0;
+      for (const id of ids ?? this.noted(2, true)) if (!scenes.get(id)?.texts.value?.videoPrompt.trim()) empty++;
+      return empty;
+    },
+    noted(bit, set) {
+      if (!index) return [];
+      const { ids, notes } = index;
+      return ids.filter((_, at) => ((Number(notes[at]) & bit) !== 0) === set);
+    },
     ordered: () =>
       [...scenes].filter(([, s]) => s.number > 0).sort((a, b) => a[1].number - b[1].number).map((
         [sentenceId, scene],

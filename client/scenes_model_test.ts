@@ -143,3 +143,44 @@ Deno.test("tally: scenes Generate All would make and remake; scenes in order", a
   scenes.apply(update({ sentenceId: 20, part: "video", status: "done", url: "/n", outdated: false, take: null }));
   assert.deepEqual(scenes.tally.value, { missing: 1, outdated: 0, media: 2 });
 });
+
+Deno.test("with the page's scene index, counts and failures cover scenes without cards", async () => {
+  // New scenes' signals reach the derived lists after the burst (a microtask), as cards do.
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const scenes = createScenesModel();
+  // Scenes 10, 11, 12: 10 done (narrated), 11 image failed, 12 nothing (video prompt empty).
+  scenes.seedIndex({
+    ids: "10-12",
+    parts: "4" + "2" + "0",
+    notes: "1" + "0" + "2",
+    failures: [{ id: 11, part: "image", error: "Out of memory.", text: "The keeper climbs." }],
+    hasMedia: true,
+  });
+  assert.ok(scenes.count.value > 0, "the toolbar reads the model's counts");
+  assert.deepEqual(scenes.failures.value, [{ sentenceId: 11, number: 2, part: "image", error: "Out of memory." }]);
+  assert.deepEqual(scenes.tally.value, { missing: 2, outdated: 0, media: 1 });
+  assert.equal(scenes.failedText(11), "The keeper climbs.");
+  assert.deepEqual(scenes.narration(), { missing: 2, busy: false });
+  assert.equal(scenes.emptyVideoPrompts(), 1);
+
+  // An event for a scene without a card starts from its indexed state.
+  scenes.apply(update({ sentenceId: 11, part: "image", status: "done", url: "/media/11.png" }));
+  await settled();
+  assert.deepEqual(scenes.failures.value, []);
+  assert.deepEqual(scenes.tally.value, { missing: 2, outdated: 0, media: 2 });
+  scenes.applyBulk({ sentenceIds: [10], part: "video", status: "queued" } as never);
+  await settled();
+  assert.equal(scenes.scene(10).image.value.status, "done", "a bulk change keeps the other part");
+  assert.deepEqual(scenes.tally.value.missing, 3);
+  scenes.apply(update({ sentenceId: 12, part: "audio", status: "running" }));
+  await settled();
+  assert.deepEqual(scenes.narration(), { missing: 2, busy: true });
+  scenes.apply(update({ sentenceId: 12, part: "video", status: "running", videoPrompt: "Slow push-in." }));
+  assert.equal(scenes.emptyVideoPrompts(), 0);
+
+  // Its card loaded later: what the stream brought stays, and the card's words replace the partial ones.
+  const texts = { text: "Third.", imagePrompt: "Third.", videoPrompt: "Slow push-in." };
+  const scene = scenes.scene(12, { number: 3, image: idle, video: idle, audio: idle, texts });
+  assert.equal(scene.video.value.status, "running");
+  assert.deepEqual(scene.texts.value, texts);
+});

@@ -24,6 +24,7 @@ import { createJobTiming, type JobTiming } from "./job_timing.ts";
 import { createPromptsModel, type PromptsModel } from "./prompts_model.ts";
 import { createRunModel, type RunInit, type RunModel } from "./run_model.ts";
 import { createScenesModel, type ScenesModel } from "./scenes_model.ts";
+import type { SceneIndex } from "../core/domain/scene_codes.ts";
 import { type Connection, createEventStream, type EventStreamOptions, type StreamEvent } from "./stream.ts";
 
 /** What the page hands the browser (the toolbar island's props). */
@@ -36,6 +37,8 @@ export interface StoryboardInit extends RunInit {
   typical?: TypicalJobMs;
   /** Runs make all their images before their videos (one GPU server). */
   sequential?: boolean;
+  /** Every scene's state, packed (cards load on demand; counts and failures cover every scene). */
+  index?: SceneIndex;
 }
 
 /** A part of a scene, as the viewer and the takes dialog show it. */
@@ -154,6 +157,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
       if (page) return;
       page = init;
       run.init(init);
+      if (init.index) scenes.seedIndex(init.index);
     },
     connect() {
       if (page) stream.connect(page.lastEventId);

@@ -15,6 +15,7 @@ import { generatingLabel, idleAction, outcome, partCounts, progressFraction, sce
 import type { RunModel } from "../client/run_model.ts";
 import type { StoryboardInit } from "../client/storyboard.ts";
 import { useClock } from "../client/use_clock.ts";
+import { watchChunks } from "../client/chunks.ts";
 
 export interface BulkGenerationToolbarProps extends StoryboardInit {
   /** Scenes with a failed image or video at render (then the cards' live state counts). */
@@ -72,7 +73,10 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
   const shown = active ? run : model.settling.value; // the run the progress area shows
   const now = useClock(active);
 
-  useEffect(() => storyboard.connect(), []);
+  useEffect(() => {
+    storyboard.connect();
+    watchChunks(props.projectId);
+  }, []);
 
   // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all),
   // and what Generate All would do. (Read only while no run is shown: during a run the toolbar does

@@ -15,13 +15,15 @@ import { excerpt, scenes } from "../client/progress.ts";
 import { byScene, type FailedPart } from "../client/scenes_model.ts";
 import type { Storyboard } from "../client/storyboard.ts";
 import { useModal } from "../client/use_modal.ts";
+import { revealScene } from "../client/chunks.ts";
 
 const TITLE_ID = "failed-scenes-title";
 const DESCRIPTION_ID = "failed-scenes-description";
 
-/** The narration of a card on the page (cards are server-rendered, always present). */
-function narration(sentenceId: number): string {
-  return document.querySelector(`#sentence-${sentenceId} .narration`)?.textContent ?? "";
+/** The narration of a scene: its card's, or the index's excerpt when its card is not loaded. */
+function narration(storyboard: Storyboard, sentenceId: number): string {
+  return document.querySelector(`#sentence-${sentenceId} .narration`)?.textContent ??
+    storyboard.scenes.failedText(sentenceId) ?? "";
 }
 
 function FailedItem(
@@ -36,7 +38,7 @@ function FailedItem(
     <li class={`failed-item status-${status}`} data-sentence-id={item.sentenceId} data-part={item.part}>
       <div class="failed-head">
         <span class="scene-number">{label}</span>
-        <span class="failed-text">“{excerpt(narration(item.sentenceId), 80)}”</span>
+        <span class="failed-text">“{excerpt(narration(storyboard, item.sentenceId), 80)}”</span>
         <span class="badge badge-failed">{PART_LABELS[item.part]}</span>
       </div>
       <p class="part-error">{item.error}</p>
@@ -94,8 +96,10 @@ export default function ErrorSummaryDialog() {
     target?.focus();
   };
 
-  const goTo = (item: FailedPart) => {
-    const card = document.getElementById(`sentence-${item.sentenceId}`);
+  const goTo = async (item: FailedPart) => {
+    const projectId = storyboard.page?.projectId;
+    const card = document.getElementById(`sentence-${item.sentenceId}`) ??
+      (projectId ? await revealScene(projectId, item.sentenceId) : null);
     const details = card?.querySelector<HTMLDetailsElement>("details.prompts");
     if (details) details.open = true;
     const field = details?.querySelector<HTMLTextAreaElement>(

@@ -10,8 +10,8 @@ import { count } from "../components/count.ts";
 
 export interface NarrationNoticeProps {
   projectId: number;
-  /** Sentences without narration at render, and the sections they are in. */
-  ids: number[];
+  /** Sentences without narration at render (default: those of the page's scene index), and their sections. */
+  ids?: number[];
   sectionIds: number[];
 }
 
@@ -19,10 +19,10 @@ export default function NarrationNotice({ projectId, ids, sectionIds }: Narratio
   const { scenes } = useStoryboard();
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
-  const states = ids.map((id) => scenes.scene(id).audio.value.status);
-  const missing = states.filter((s) => s !== "done").length;
+  const now = scenes.narration(ids);
+  const missing = now.missing;
   if (missing === 0) return null;
-  const busy = sent || states.some((s) => s === "queued" || s === "running");
+  const busy = sent || now.busy;
   const generate = async () => {
     setSent(true);
     setError(null);

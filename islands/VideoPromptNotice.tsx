@@ -7,13 +7,13 @@ import { count } from "../components/count.ts";
 import { useStoryboard } from "../client/hooks.ts";
 
 export interface VideoPromptNoticeProps {
-  /** Sentences whose video prompt was empty at render. */
-  ids: number[];
+  /** Sentences whose video prompt was empty at render (default: those of the page's scene index). */
+  ids?: number[];
 }
 
 export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
   const { scenes } = useStoryboard();
-  const empty = ids.filter((id) => !scenes.scene(id).texts.value?.videoPrompt.trim()).length;
+  const empty = scenes.emptyVideoPrompts(ids);
   if (empty === 0) return null;
   return (
     <p class="notice notice-info" data-notice="video-prompts">

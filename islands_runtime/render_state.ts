@@ -10,10 +10,13 @@
 
 let open: Map<object, unknown> | null = null;
 
-/** Runs `render` as one page render: {@link perRender} values live until it returns. */
-export function withRenderState<T>(render: () => T): T {
+/**
+ * Runs `render` as one page render: {@link perRender} values live until it returns, or, when
+ * `state` is given (a page rendered in several pieces), as long as that map.
+ */
+export function withRenderState<T>(render: () => T, state: Map<object, unknown> = new Map()): T {
   const outer = open;
-  open = new Map();
+  open = state;
   try {
     return render();
   } finally {

@@ -121,6 +121,63 @@ export interface RenderPageOptions {
   build?: IslandsBuild | null;
 }
 
+/** A page rendered in pieces (streamed): see {@link openPageRender}. */
+export interface PageRenderSession {
+  /** Renders one piece of the page; its islands join the page's (ids continue). */
+  render(node: JSX.Element): string;
+  /** Names of the islands rendered so far. */
+  readonly islands: readonly string[];
+  /** The props of the islands rendered so far, encoded (`serialize.ts`). */
+  props(): Json[];
+  /** The islands' props script and the bundle's script tag ("" when no island rendered). */
+  assets(): string;
+}
+
+/**
+ * Opens a page rendered in several pieces, so a big page can be streamed and rendered a piece at
+ * a time (the event loop runs between pieces): every piece's islands share one props script and
+ * one model (`render_state.ts`), emitted by `assets()` before `</body>`, as {@link renderPage} does.
+ */
+export function openPageRender(options: RenderPageOptions = {}): PageRenderSession {
+  const build = options.build === undefined ? currentIslandsBuild() : options.build;
+  const current: PageRender = { islands: build?.components ?? new Map(), encoder: new Encoder(), names: [], props: [] };
+  const state = new Map<object, unknown>();
+  return {
+    render(node) {
+      const outer = rendering;
+      rendering = current;
+      try {
+        return withRenderState(() => renderToString(node), state);
+      } finally {
+        rendering = outer;
+      }
+    },
+    get islands() {
+      return current.names;
+    },
+    props: () => current.props,
+    assets: () => current.props.length > 0 ? assets(current, build) : "",
+  };
+}
+
+/** Attribute of the props script of a fragment's islands ({@link renderFragment}). */
+export const FRAGMENT_PROPS_ATTR = "data-island-props";
+
+/**
+ * Renders part of a page that the browser fetches and inserts later (cards loaded on demand):
+ * the HTML, its islands inside markers numbered from 0, and their props in a
+ * `<script type="application/json" data-island-props>` at the end, which the browser's
+ * `hydrateFragment()` (client/boot.ts) reads.
+ */
+export function renderFragment(node: JSX.Element, options: RenderPageOptions = {}): string {
+  const session = openPageRender(options);
+  const html = session.render(node);
+  return html +
+    `<script type="application/json" ${FRAGMENT_PROPS_ATTR}>${
+      escapeJsonForScript(JSON.stringify(session.props()))
+    }</script>`;
+}
+
 /**
  * Renders a whole page (`<html>…</html>`, typically a Layout) to an HTML document, its islands
  * inside markers, with their props and the bundle at the end of `<body>` when any rendered.

@@ -71,7 +71,7 @@ Deno.test("pages", async (t) => {
         videoPrompt: "Slow pan",
       });
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);
+      assert.equal(res.headers.get("location"), `/projects/${demoId}?sentence=${s.id}#sentence-${s.id}`);
       const html = await (await h.app.request(`/projects/${demoId}`)).text();
       assert.match(html, /A lighthouse at dusk/);
       assert.match(html, /Slow pan/);
@@ -101,7 +101,7 @@ Deno.test("pages", async (t) => {
         videoPromptBefore: "",
       });
       assert.equal(same.status, 303);
-      assert.equal(same.headers.get("location"), `/projects/${demoId}#sentence-${s.id}`);
+      assert.equal(same.headers.get("location"), `/projects/${demoId}?sentence=${s.id}#sentence-${s.id}`);
       const [after] = await h.db.sql`select image_prompt, video_prompt from sentences where id = ${s.id}`;
       assert.deepEqual([after.image_prompt, after.video_prompt], ["A fixed image prompt", "Written by the engine"]);
     });

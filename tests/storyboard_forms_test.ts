@@ -40,7 +40,7 @@ Deno.test("storyboard forms", async (t) => {
         videoPromptBefore: "",
       });
       assert.equal(res.status, 303);
-      assert.equal(res.headers.get("location"), `/projects/${projectId}#sentence-${one}`);
+      assert.equal(res.headers.get("location"), `/projects/${projectId}?sentence=${one}#sentence-${one}`);
       const [row] = await db.sql`select text, image_prompt, video_prompt from sentences where id = ${one}`;
       assert.deepEqual({ ...row }, { text: "The keeper wakes.", image_prompt: "The keeper wakes.", video_prompt: "" });
     });
@@ -58,7 +58,10 @@ Deno.test("storyboard forms", async (t) => {
       assert.equal(bad.status, 400);
       const html = await bad.text();
       assert.match(html, /Put a line break in the text where the second scene should start/);
-      assert.match(html, new RegExp(`<a href="/projects/${projectId}#sentence-${two}">Back to the storyboard</a>`));
+      assert.match(
+        html,
+        new RegExp(`<a href="/projects/${projectId}\\?sentence=${two}#sentence-${two}">Back to the storyboard</a>`),
+      );
     });
 
     await t.step("merge with the next, insert after, move up and down, delete", async () => {
@@ -74,7 +77,7 @@ Deno.test("storyboard forms", async (t) => {
         "Scene 3 shows the lighthouse at night.",
       ]);
       const move = await post(`/sentences/${three}/move`, { sectionId: String(sectionId), position: "0" });
-      assert.equal(move.headers.get("location"), `/projects/${projectId}#sentence-${three}`);
+      assert.equal(move.headers.get("location"), `/projects/${projectId}?sentence=${three}#sentence-${three}`);
       assert.equal((await script(projectId))[0][1], "Scene 3 shows the lighthouse at night.");
       const del = await post(`/sentences/${three}/delete`);
       assert.equal(del.headers.get("location"), `/projects/${projectId}#section-${sectionId}`);
@@ -141,7 +144,7 @@ Deno.test("storyboard forms", async (t) => {
         assert.match(html, new RegExp(`action="/sentences/${one}/${action}"`), action);
       }
       assert.match(html, new RegExp(`action="/sections/\\d+/sentences"`));
-      assert.match(html, new RegExp(`<a href="/projects/${projectId}#sentence-${one}">`));
+      assert.match(html, new RegExp(`<a href="/projects/${projectId}\\?sentence=${one}#sentence-${one}">`));
       assert.equal((await app.request("/sentences/999999/edit")).status, 404);
     });
 

@@ -8,11 +8,17 @@ import type { WordTiming } from "../../providers/audio/types.ts";
 import type { WordSpans } from "../types.ts";
 
 /** Sentence id → word spans, for the sentences of a project whose narration has word timings. */
-export async function narrationWordSpans(sql: Sql, projectId: number): Promise<Map<number, WordSpans>> {
+export async function narrationWordSpans(
+  sql: Sql,
+  projectId: number,
+  sentenceIds?: number[],
+): Promise<Map<number, WordSpans>> {
+  if (sentenceIds?.length === 0) return new Map();
   const rows = await sql<{ id: number; text: string; words: WordTiming[] }[]>`
     select s.id, s.text, t.words from sentences s
     join scene_parts a on a.sentence_id = s.id and a.kind = 'audio'
     join takes t on t.id = a.take_id
-    where s.project_id = ${projectId} and t.words is not null`;
+    where s.project_id = ${projectId} and t.words is not null
+      ${sentenceIds ? sql`and s.id = any(${sentenceIds}::int[])` : sql``}`;
   return new Map(rows.map((r) => [r.id, wordSpans(r.text, r.words)]));
 }

@@ -25,12 +25,42 @@ import { ISLAND_DATA_ID, ISLAND_TAG } from "../state.ts";
 // deno-lint-ignore no-explicit-any
 export type IslandRegistry = Record<string, ComponentType<any>>;
 
+let booted: IslandRegistry = {};
+
 /** Hydrates all islands of `doc`. Returns how many were hydrated. */
 export function boot(registry: IslandRegistry, doc: Document = document): number {
-  const dataElement = doc.getElementById(ISLAND_DATA_ID);
+  booted = registry;
+  const hydrated = hydrateIn(registry, doc, doc.getElementById(ISLAND_DATA_ID)?.textContent ?? "[]");
+  doc.documentElement.setAttribute("data-islands-ready", String(hydrated));
+  return hydrated;
+}
+
+/**
+ * Hydrates the islands of HTML the page fetched and inserted later (`renderFragment()` on the
+ * server): `roots` are the inserted nodes, `propsJson` the text of the fragment's
+ * `<script data-island-props>`. Returns how many were hydrated.
+ */
+export function hydrateFragment(roots: Node[], propsJson: string): number {
+  return hydrateIn(
+    booted,
+    { querySelectorAll: (selector) => roots.flatMap((root) => islandsOf(root, selector)) },
+    propsJson,
+  );
+}
+
+function islandsOf(root: Node, selector: string): Element[] {
+  if (!(root instanceof Element)) return [];
+  return [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
+}
+
+function hydrateIn(
+  registry: IslandRegistry,
+  scope: { querySelectorAll(selector: string): Iterable<Element> },
+  propsJson: string,
+): number {
   let data: unknown[] = [];
   try {
-    const json: Json[] = dataElement ? JSON.parse(dataElement.textContent ?? "[]") : [];
+    const json: Json[] = JSON.parse(propsJson);
     // Decode all props in order, so signals shared by islands are one signal.
     const decoder = new Decoder();
     data = json.map((props) => decoder.decode(props));
@@ -39,7 +69,7 @@ export function boot(registry: IslandRegistry, doc: Document = document): number
     return 0;
   }
   let hydrated = 0;
-  for (const element of doc.querySelectorAll(`${ISLAND_TAG}[data-island]`)) {
+  for (const element of scope.querySelectorAll(`${ISLAND_TAG}[data-island]`)) {
     if (element.parentElement?.closest(ISLAND_TAG)) continue;
     const name = element.getAttribute("data-island") ?? "";
     const id = Number(element.getAttribute("data-island-id"));
@@ -60,6 +90,5 @@ export function boot(registry: IslandRegistry, doc: Document = document): number
       console.error(`[islands] island "${name}" failed to hydrate`, error);
     }
   }
-  doc.documentElement.setAttribute("data-islands-ready", String(hydrated));
   return hydrated;
 }

@@ -21,7 +21,7 @@ export function SceneEditPage(
 ) {
   const { project, sentence: s } = props;
   const label = sceneLabel(s.number);
-  const back = `/projects/${project.id}#sentence-${s.id}`;
+  const back = `/projects/${project.id}?sentence=${s.id}#sentence-${s.id}`;
   return (
     <Layout title={`${label} · ${project.title}`}>
       <p>

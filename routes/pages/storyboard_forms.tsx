@@ -68,7 +68,14 @@ function confirmed(form: Form, what: string): void {
   }
 }
 
-const storyboard = (projectId: number, anchor = "") => `/projects/${projectId}${anchor}`;
+/**
+ * The storyboard, at a scene's card when `anchor` names one: `?sentence=` makes the page render the
+ * cards around it (a big storyboard renders only some of its cards; see routes/pages/storyboard.tsx).
+ */
+const storyboard = (projectId: number, anchor = "") => {
+  const sentence = /^#sentence-(\d+)$/.exec(anchor)?.[1];
+  return `/projects/${projectId}${sentence ? `?sentence=${sentence}` : ""}${anchor}`;
+};
 
 /**
  * Runs a form's change: a redirect to where it leads, or the error page with a link back (to the

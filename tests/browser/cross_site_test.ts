@@ -130,7 +130,9 @@ for (const withToken of [false, true]) {
         await page.click(`#sentence-${project.sentenceIds[0]} details.scene-edit > summary`);
         await page.fill(`#sentence-${project.sentenceIds[0]} textarea[name=imagePrompt]`, "Edited by the creator");
         await page.click(`#sentence-${project.sentenceIds[0]} .prompt-form button[type=submit]`);
-        await page.waitForURL(`${base}/projects/${project.id}#sentence-${project.sentenceIds[0]}`);
+        await page.waitForURL(
+          `${base}/projects/${project.id}?sentence=${project.sentenceIds[0]}#sentence-${project.sentenceIds[0]}`,
+        );
         const [row] = await studio.db.sql`select image_prompt from sentences where id = ${project.sentenceIds[0]}`;
         assert.equal(row.image_prompt, "Edited by the creator");
       } finally {

@@ -87,6 +87,20 @@ export async function openStoryboard(page: Page, url: string): Promise<void> {
 }
 
 /**
+ * Brings every card onto the page: the storyboard renders its first chunks and loads the others as
+ * they come into view (client/chunks.ts), so this scrolls to each placeholder until none is left.
+ */
+export async function loadAllCards(page: Page): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const placeholder = page.locator("[data-chunk-src]").first();
+    if (await placeholder.count() === 0) return;
+    await placeholder.scrollIntoViewIfNeeded().catch(() => {});
+    await page.waitForTimeout(50);
+  }
+  throw new Error("The storyboard's placeholders did not all load.");
+}
+
+/**
  * Waits until the page's stream is open: the server has subscribed it, so nothing that happens
  * from here on can be missed (and nothing before was, thanks to the page's lastEventId).
  */

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { artifactsDir, browserSuite } from "./harness.ts";
-import { dbStatuses, openStoryboard, pageStatuses, partStatuses, startStudio } from "./storyboard_env.ts";
+import { dbStatuses, loadAllCards, openStoryboard, pageStatuses, partStatuses, startStudio } from "./storyboard_env.ts";
 
 const suite = await browserSuite();
 const N = 500;
@@ -21,7 +21,11 @@ suite.test("500 sentences: hydrates, follows a whole run, stays responsive", asy
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
     return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd) };
   });
+  // The page renders its first chunks of cards; the rest load as they come into view.
+  assert.ok(await page.locator(".scene-card").count() < N);
+  await loadAllCards(page);
   assert.equal(await page.locator(".scene-card").count(), N);
+  await page.evaluate(() => scrollTo(0, 0));
 
   // Long tasks (main thread blocked ≥ 50 ms) while the run streams in.
   await page.evaluate(() => {

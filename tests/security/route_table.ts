@@ -76,6 +76,7 @@ export const ROUTES: RouteSpec[] = [
     fields: { sentenceIds: { kind: "ids", max: LIMITS.sentencesPerProject, required: false } },
   },
   { method: "GET", path: "/api/v1/projects/:id/scene-run", id: "project", body: "none" },
+  { method: "GET", path: "/api/v1/projects/:id/search", id: "project", body: "none" },
   { method: "GET", path: "/api/v1/projects/:id/events", id: "project", body: "none", stream: true },
   { method: "GET", path: "/api/v1/sentences/:id", id: "sentence", body: "none" },
   {
@@ -284,6 +285,7 @@ export const ROUTES: RouteSpec[] = [
     fields: { title, script: script(LIMITS.scriptChars), aspectRatio },
   },
   { method: "GET", path: "/projects/:id", id: "project", body: "none" },
+  { method: "GET", path: "/projects/:id/cards", id: "project", body: "none" },
   {
     method: "POST",
     path: "/sentences/:id/prompts",
