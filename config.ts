@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { SceneOrder } from "./core/engine/scene_order.ts";
+import type { PartServers } from "./core/engine/gpu_servers.ts";
 import { PROVIDER_NAMES, type ProviderName } from "./providers/names.ts";
 import { type ComfyUISettings, ComfyUISettingsError, loadComfyUISettings } from "./providers/comfyui/settings.ts";
 import { redactUrl } from "./core/db/redact_url.ts";
@@ -257,11 +258,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /**
- * The servers images and videos are made on (base URLs), or null for providers that have none:
- * what SCENE_ORDER=auto compares.
+ * The servers images and videos are made on (base URLs, comma-separated when several), or null for
+ * providers that have none: what SCENE_ORDER=auto compares.
  */
 export function generationServers(config: Config): { image: string | null; video: string | null } {
-  return { image: config.comfyui?.image?.url ?? null, video: config.comfyui?.video?.url ?? null };
+  return {
+    image: config.comfyui?.image?.urls.join(",") ?? null,
+    video: config.comfyui?.video?.urls.join(",") ?? null,
+  };
+}
+
+/**
+ * The GPU servers each kind of part is spread over (COMFYUI_URLS …), for the engine's queues
+ * (core/engine/gpu_servers.ts): only kinds made on ComfyUI, with every server listed.
+ */
+export function partServers(config: Config): PartServers {
+  const servers: PartServers = {};
+  if (config.comfyui?.image) servers.image = config.comfyui.image.urls;
+  if (config.comfyui?.video) servers.video = config.comfyui.video.urls;
+  return servers;
 }
 
 /** `NAME=value` for an error message: secrets hidden, passwords in URLs masked. */

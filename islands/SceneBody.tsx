@@ -2,7 +2,7 @@
  * Island: the live body of one scene card — its prompts (live after an edit in another tab; the
  * text itself is shown by NarrationPlayer), the image and video slots (thumbnails that open the viewer, takes, downloads,
  * what a queued part waits for, a retry's countdown, "Prompt changed"), Retry on a failed part,
- * and the Regenerate menu. Props are kept small (a storyboard may have 500+ cards): the prompts
+ * and the Regenerate menu (which also writes this scene's prompts with the prompt writer). Props are kept small (a storyboard may have 500+ cards): the prompts
  * only where they differ from the defaults, the parts without their default fields.
  */
 import { useRef, useState } from "preact/hooks";
@@ -41,7 +41,7 @@ const live = (s: Shown) => s.status === "queued" || s.status === "running";
 
 export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: SceneBodyProps) {
   const storyboard = useStoryboard();
-  const { run } = storyboard;
+  const { run, prompts } = storyboard;
   const scene = storyboard.scenes.scene(id, {
     number: n,
     image: { ...IDLE, ...image },
@@ -61,6 +61,14 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
   const busy = pending || live(img) || live(vid);
   const retrying = ([["image", img], ["video", vid]] as const).filter(([, s]) => s.phase === "retrying");
   const now = useClock(retrying.length > 0);
+  // "Write prompts" for this scene: its job, while it runs, and its request's error, are this card's.
+  const promptsKey = `scene:${id}`;
+  const promptJob = prompts.job.value;
+  const promptsBusy = promptJob?.status === "active" || prompts.busy.value !== null;
+  const writing = promptsBusy && (prompts.busy.value === promptsKey ||
+    (promptJob?.status === "active" && prompts.origin.value?.jobId === promptJob.jobId &&
+      prompts.origin.value.key === promptsKey));
+  const promptsError = prompts.error.value?.origin === promptsKey ? prompts.error.value.message : null;
 
   const act = async (call: () => Promise<unknown>) => {
     setError(null);
@@ -154,10 +162,25 @@ export default function SceneBody({ id, n, t, ip, vp, image, video, audio }: Sce
                   {text}
                 </button>
               ))}
+              <button
+                type="button"
+                data-testid="card-write-prompts"
+                aria-disabled={promptsBusy ? "true" : undefined}
+                title="Write this scene's image and video prompts with the prompt writer (your own prompts are kept)"
+                onClick={() => {
+                  if (promptsBusy) return;
+                  if (menu.current) menu.current.open = false;
+                  prompts.write(promptsKey, storyboard.page?.projectId ?? 0, { sentenceIds: [id] });
+                }}
+              >
+                Write prompts
+              </button>
             </div>
           )}
         </details>
+        {writing && <p class="part-note" role="status" data-testid="card-writing-prompts">Writing prompts…</p>}
         {error && <p class="part-error" role="alert" data-testid="card-error">{error}</p>}
+        {promptsError && <p class="part-error" role="alert" data-testid="card-prompts-error">{promptsError}</p>}
       </div>
       <dl class="prompt-list">
         <dt>Image prompt</dt>

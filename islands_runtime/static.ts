@@ -1,6 +1,7 @@
 /**
  * Hono middleware serving files under a URL prefix (default `/static`) from a
- * directory (default `<project>/static`).
+ * directory (default `<project>/static`, or the one-file build's extracted copy:
+ * core/system/assets.ts).
  *
  * ```ts
  * app.use("/static/*", staticFiles());            // <project>/static
@@ -23,7 +24,7 @@
 
 import type { MiddlewareHandler } from "hono";
 import { join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { assetPath } from "../core/system/assets.ts";
 import { contentType } from "../core/system/mime.ts";
 
 /** Options of {@link staticFiles}. */
@@ -53,11 +54,15 @@ async function statFile(path: string): Promise<Deno.FileInfo | null> {
   }
 }
 
+function defaultRoot(): string {
+  const root = assetPath("static");
+  if (!root) throw new Error("The one-file build serves static files only after extractEmbeddedAssets().");
+  return root;
+}
+
 /** Middleware serving `root` under `prefix`; see the module doc. */
 export function staticFiles(options: StaticFilesOptions = {}): MiddlewareHandler {
-  const root = resolve(
-    options.root ?? fileURLToPath(new URL("../static", import.meta.url)),
-  );
+  const root = resolve(options.root ?? defaultRoot());
   const prefix = (options.prefix ?? "/static").replace(/\/$/, "") + "/";
   const shortCache = options.shortCacheControl ??
     "public, max-age=60, must-revalidate";

@@ -1,12 +1,14 @@
 /**
  * Finds and runs the ffmpeg binary that the project installs itself (npm `@ffmpeg-installer/ffmpeg`,
- * a static 2018 build with libx264 and freetype), never one assumed present on the machine.
+ * a static 2018 build with libx264 and freetype); an ffmpeg on `PATH` only when that is missing
+ * (the one-file build, `dist/studio.js`, without npm).
  *
  * Why a wrapper: the engine cancels work through an AbortSignal, and graphile-worker cannot stop a
  * running job, so ffmpeg must be killed here when the signal fires. ffmpeg's own failures become a
  * permanent {@link ProviderError} carrying the line of stderr that explains them.
  */
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
+import { assetPath, isBundledBuild } from "../core/system/assets.ts";
 import {
   denoStoreDirs,
   isFile,
@@ -53,10 +55,11 @@ let cachedFont: string | undefined;
  * Absolute path of the ffmpeg executable shipped by `@ffmpeg-installer/<platform>`.
  *
  * Looks, in order, at `$FFMPEG_PATH` (an explicit override), next to the resolved
- * `@ffmpeg-installer/ffmpeg` package (the layout of `node_modules` and of Deno's npm cache), and in
+ * `@ffmpeg-installer/ffmpeg` package (the layout of `node_modules` and of Deno's npm cache), in
  * `node_modules` folders above the working directory, the main module and this file (which keeps
- * working inside a `deno bundle` output). Throws a permanent {@link ProviderError} saying how to
- * install it when none is found. The result is cached.
+ * working inside a `deno bundle` output) and where the one-file build installed it, and last for
+ * `ffmpeg` on `PATH`. Throws a permanent {@link ProviderError} saying how to install it when none
+ * is found. The result is cached.
  */
 export function ffmpegPath(): string {
   if (cachedFfmpeg) return cachedFfmpeg;
@@ -91,11 +94,14 @@ export function ffmpegPath(): string {
       ),
     );
   }
-  const found = candidates.find(isFile);
+  const found = candidates.find(isFile) ?? onPath(binary);
   if (!found) {
+    const install = isBundledBuild()
+      ? "Install npm (Scene Studio then installs ffmpeg into its data folder at the next start) or put ffmpeg on PATH, "
+      : `Run \`deno install --allow-scripts=npm:@ffmpeg-installer/${platform}\` in the project folder, `;
     throw new ProviderError(
       `The ffmpeg binary of the npm package @ffmpeg-installer/${platform} was not found, so the draft provider cannot render. ` +
-        `Run \`deno install --allow-scripts=npm:@ffmpeg-installer/${platform}\` in the project folder, ` +
+        install +
         `or set FFMPEG_PATH to an ffmpeg executable. Looked in: ${
           unique(candidates).join(", ") || "(no node_modules found)"
         }.`,
@@ -113,7 +119,9 @@ export function ffmpegPath(): string {
 export function fontPath(): string {
   if (cachedFont) return cachedFont;
   const file = join("ttf", "DejaVuSans.ttf");
-  const candidates = packageFileCandidates("dejavu-fonts-ttf", file);
+  // The one-file build carries the font (extracted into the data folder: core/system/assets.ts).
+  const embedded = isBundledBuild() ? assetPath("fonts/DejaVuSans.ttf") : undefined;
+  const candidates = [...(embedded ? [embedded] : []), ...packageFileCandidates("dejavu-fonts-ttf", file)];
   candidates.push("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
   const found = candidates.find(isFile);
   if (!found) {
@@ -309,7 +317,14 @@ async function* decodeText(stream: ReadableStream<Uint8Array>): AsyncGenerator<s
   if (rest) yield rest;
 }
 
-function npmPlatform(): string {
+/** `binary` in a folder of `PATH`, if there is one. */
+function onPath(binary: string): string | undefined {
+  const folders = (readEnv("PATH") ?? "").split(delimiter).filter(Boolean);
+  return folders.map((folder) => join(folder, binary)).find(isFile);
+}
+
+/** npm's name of this platform (`linux-x64`), as in `@ffmpeg-installer/<platform>`. */
+export function npmPlatform(): string {
   const os = Deno.build.os === "windows" ? "win32" : Deno.build.os;
   const arch = ({ x86_64: "x64", aarch64: "arm64" } as Record<string, string>)[Deno.build.arch] ?? Deno.build.arch;
   return `${os}-${arch}`;

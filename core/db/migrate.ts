@@ -7,9 +7,9 @@
 import { Logger, runMigrations } from "graphile-worker";
 import type { Sql } from "./client.ts";
 import { log } from "../system/log.ts";
+import { listAssets, readAssetText } from "../system/assets.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
-const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 
 /** What {@link migrate} did. */
 export interface MigrationResult {
@@ -30,7 +30,7 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
       const done = new Set((await conn<{ name: string }[]>`select name from schema_migrations`).map((r) => r.name));
       for (const name of files) {
         if (done.has(name)) continue;
-        const text = await Deno.readTextFile(new URL(name, MIGRATIONS_DIR));
+        const text = await readAssetText(`migrations/${name}`);
         // A reserved connection has no begin(): run the transaction by hand.
         await conn`begin`;
         try {
@@ -52,13 +52,10 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
   }
 }
 
-/** The migration files of this version of the app, in the order they apply. */
+/** The migration files of this version of the app, in the order they apply: migrations/ of the
+ * checkout, or of the one-file build (core/system/assets.ts). */
 export async function listMigrations(): Promise<string[]> {
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(MIGRATIONS_DIR)) {
-    if (entry.isFile && /^\d{3,}_[\w-]+\.sql$/.test(entry.name)) names.push(entry.name);
-  }
-  return names.sort();
+  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name));
 }
 
 /**

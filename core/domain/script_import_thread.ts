@@ -12,6 +12,7 @@
  */
 import { InvalidInputError } from "./errors.ts";
 import { type ParsedSection, type SplitOptions, splitScript } from "./script_import.ts";
+import { isBundledBuild, readAssetTextSync } from "../system/assets.ts";
 
 /** Scripts up to this many characters are split on the calling thread (a few ms at worst). */
 export const INLINE_MAX_CHARS = 20_000;
@@ -20,7 +21,16 @@ export const SPLIT_TIMEOUT_MS = 30_000;
 /** How long a thread started on demand waits for more work before it ends. */
 export const LAZY_IDLE_MS = 5_000;
 
-const WORKER_URL = new URL("./script_import_worker.ts", import.meta.url);
+/** The thread's module: the source file in a checkout, its bundled copy in the one-file build. */
+let workerUrl: string | URL | undefined;
+function threadModule(): string | URL {
+  workerUrl ??= isBundledBuild()
+    ? URL.createObjectURL(
+      new Blob([readAssetTextSync("workers/script_import_worker.js")], { type: "application/javascript" }),
+    )
+    : new URL("./script_import_worker.ts", import.meta.url);
+  return workerUrl;
+}
 
 type Reply = { sections: ParsedSection[] } | { error: { field?: string; message: string } };
 
@@ -41,7 +51,7 @@ let busy = false;
 export function startScriptThread(): void {
   keepAlive = true;
   clearTimeout(idleTimer);
-  worker ??= new Worker(WORKER_URL, { type: "module" });
+  worker ??= new Worker(threadModule(), { type: "module" });
 }
 
 /** Ends the splitting thread; queued splits fail. */
@@ -82,7 +92,7 @@ function runNext() {
   }
   clearTimeout(idleTimer);
   busy = true;
-  const thread = worker ??= new Worker(WORKER_URL, { type: "module" });
+  const thread = worker ??= new Worker(threadModule(), { type: "module" });
   const done = () => {
     clearTimeout(timer);
     thread.onmessage = thread.onerror = null;

@@ -6,11 +6,14 @@
  * - One task per part kind (`generate_image`, `generate_video`, `generate_audio`), each on its own
  *   named queue (`images`, `videos`, `audio`): a named queue runs one job at a time across every
  *   worker process, which is the "one image, one video, one narration at a time" limit.
+ * - A kind spread over several GPU servers (COMFYUI_URLS) uses a queue per server instead,
+ *   `gpu:<url>`, and the job carries its server (./gpu_servers.ts).
  * - Job key `<kind>:<sentenceId>`: one job per scene part (graphile-worker keeps keys unique).
- * - Payload `{runId, sentenceId}`: the job re-reads everything else under the project lock.
+ * - Payload `{runId, sentenceId, server?}`: the job re-reads everything else under the project lock.
  */
 import type { Sql, Tx } from "../db/client.ts";
 import type { PartName } from "../types.ts";
+import { type PartServers, placeOnServers, serverQueue } from "./gpu_servers.ts";
 
 /** Every kind of scene part, in the order a scene's parts are made. */
 export const PART_KINDS = ["image", "video", "audio"] as const satisfies readonly PartName[];
@@ -93,13 +96,24 @@ export function liveJobKeyOf(sql: Sql | Tx, alias = "p") {
 export interface PartJobPayload {
   runId: number;
   sentenceId: number;
+  /** The GPU server the job was assigned to, when its kind is spread over several (./gpu_servers.ts). */
+  server?: string;
 }
 
 /** Reads a job payload; null when it is not one of ours. */
 export function parsePayload(payload: unknown): PartJobPayload | null {
   const p = payload as Partial<PartJobPayload> | null;
   if (!p || !Number.isSafeInteger(p.runId) || !Number.isSafeInteger(p.sentenceId)) return null;
-  return { runId: p.runId!, sentenceId: p.sentenceId! };
+  if (p.server !== undefined && typeof p.server !== "string") return null;
+  return { runId: p.runId!, sentenceId: p.sentenceId!, ...(p.server ? { server: p.server } : {}) };
+}
+
+/** What enqueuing needs from the configuration. */
+export interface EnqueueSettings {
+  /** Tries per scene part (MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** The GPU servers each kind is spread over (several ComfyUI servers); absent: one queue per kind. */
+  servers?: PartServers;
 }
 
 /** A job to enqueue for a scene part. */
@@ -120,15 +134,18 @@ export interface PartJob {
  * run_at order, so each job gets a run_at one microsecond after the one before it and scene 1 goes
  * first. A key whose job is already running gets a new job (graphile-worker stops the old one from
  * retrying). Attempts carried over are written with reschedule_jobs, the one public way to set them.
+ * A kind spread over several GPU servers gets each job a server and that server's queue.
  */
-export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], maxAttempts: number): Promise<void> {
+export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], settings: EnqueueSettings): Promise<void> {
+  const { maxAttempts } = settings;
   for (let i = 0; i < jobs.length; i += 5000) {
     const batch = jobs.slice(i, i + 5000);
+    const servers = await placeOnServers(tx, batch.map((j) => j.part), settings.servers);
     const added = await tx<{ id: string; key: string }[]>`
       select id::text, key from graphile_worker.add_jobs(array(
         select (
           j.identifier,
-          json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id),
+          json_strip_nulls(json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id, 'server', j.server)),
           j.queue_name,
           coalesce(j.run_at, now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond'),
           ${maxAttempts}::smallint,
@@ -140,11 +157,12 @@ export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], maxAttempts: numb
           ${batch.map((j) => PART_TASKS[j.part])}::text[],
           ${batch.map((j) => j.runId)}::int[],
           ${batch.map((j) => j.sentenceId)}::int[],
-          ${batch.map((j) => PART_QUEUES[j.part])}::text[],
+          ${batch.map((j, k) => servers[k] === null ? PART_QUEUES[j.part] : serverQueue(servers[k]!))}::text[],
           ${batch.map((j) => jobKey(j.part, j.sentenceId))}::text[],
           ${batch.map((j) => j.delayMs ?? 0)}::int[],
-          ${batch.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[]
-        ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, run_at, ord)
+          ${batch.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[],
+          ${servers}::text[]
+        ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, run_at, server, ord)
         order by j.ord
       ))`;
     const carried = batch.filter((j) => (j.attempts ?? 0) > 0);

@@ -18,7 +18,7 @@
 import type { Sql, Tx } from "../db/client.ts";
 import type { PendingEvent } from "../live/events.ts";
 import type { PartName, PartStatus, RunStatus } from "../types.ts";
-import { enqueuePartJobs, jobKeyOf, liveJobKeyOf, parseJobKey, PART_TASKS } from "./jobs.ts";
+import { enqueuePartJobs, type EnqueueSettings, jobKeyOf, liveJobKeyOf, parseJobKey, PART_TASKS } from "./jobs.ts";
 import { lockProject, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
 import { reconcileExports } from "../exports/recovery.ts";
@@ -55,7 +55,7 @@ interface Problem {
 }
 
 /** Makes scene states and jobs agree; see the module documentation. Safe to run anywhere, any time. */
-export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Promise<ReconcileReport> {
+export async function reconcile(sql: Sql, settings: EnqueueSettings): Promise<ReconcileReport> {
   const report: ReconcileReport = {
     requeued: 0,
     failed: 0,
@@ -96,7 +96,7 @@ export async function reconcile(sql: Sql, settings: { maxAttempts: number }): Pr
             runId: p.run_id!,
             sentenceId: p.sentence_id,
             attempts: p.attempts,
-          }], settings.maxAttempts);
+          }], settings);
           add(p.run_id, await updatePart(tx, p.part, p.sentence_id, { status: "queued", madeBy: null }));
           report.requeued++;
         } else if (!p.locked && p.job_attempts! >= p.max_attempts!) {

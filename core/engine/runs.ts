@@ -11,14 +11,19 @@ import type { Sql, Tx } from "../db/client.ts";
 import { ConflictError, InvalidInputError, NotFoundError } from "../domain/errors.ts";
 import { appendEvents } from "../live/events.ts";
 import type { PartName, RunSummary } from "../types.ts";
-import { CANCEL_CHANNEL, enqueuePartJobs, HELD_RUN_AT, type PartJob, removePartJobs } from "./jobs.ts";
+import {
+  CANCEL_CHANNEL,
+  enqueuePartJobs,
+  type EnqueueSettings,
+  HELD_RUN_AT,
+  type PartJob,
+  removePartJobs,
+} from "./jobs.ts";
 import { lockProject, type PartChanges, updatePartsWithEvents } from "./parts.ts";
 import { afterPartChange, EVENT_FAILED_LIMIT, runSummary, summaryData } from "./run_summary.ts";
 
 /** Settings the run operations need from the configuration. */
-export interface RunSettings {
-  /** Tries per scene part (MAX_ATTEMPTS). */
-  maxAttempts: number;
+export interface RunSettings extends EnqueueSettings {
   /** A run on one GPU server makes all its images first, then its videos (SCENE_ORDER). */
   imagesFirst?: boolean;
 }
@@ -361,7 +366,7 @@ async function queueParts(
     runId,
     runAt: held(p) ? HELD_RUN_AT : undefined,
   }));
-  await enqueuePartJobs(tx, jobs, settings.maxAttempts);
+  await enqueuePartJobs(tx, jobs, settings);
   if (started) {
     const initial = (await runSummary(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }))!;
     events.unshift({ type: "run.started", data: summaryData(initial) });

@@ -11,16 +11,14 @@ import type { Sql, Tx } from "../db/client.ts";
 import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { writeVideoPrompt } from "../domain/video_prompt.ts";
 import type { AspectRatio, PartName, PartPhase, PartStatus, SceneUpdate } from "../types.ts";
-import { enqueuePartJobs, enqueueThumbnail, HELD_RUN_AT } from "./jobs.ts";
+import { enqueuePartJobs, type EnqueueSettings, enqueueThumbnail, HELD_RUN_AT } from "./jobs.ts";
 import { partEvent, readParts, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
 import { addTake, type NewTake } from "./takes.ts";
 import { wordSpans } from "../../media/audio/word_spans.ts";
 
 /** Settings the transitions need from the configuration. */
-export interface TransitionSettings {
-  /** Tries per scene part (MAX_ATTEMPTS). */
-  maxAttempts: number;
+export interface TransitionSettings extends EnqueueSettings {
   /** Takes kept per part (TAKES_KEPT). */
   takesKept: number;
 }
@@ -91,6 +89,8 @@ export interface ClaimedPart {
   /** The seed of this attempt (below 2^53, so it is stored and read back exactly). */
   seed: number;
   attempt: number;
+  /** The GPU server the job was assigned to, when its kind is spread over several (./gpu_servers.ts). */
+  server?: string;
 }
 
 /** A random seed that JavaScript, JSON and Postgres bigint all hold exactly. */
@@ -276,7 +276,7 @@ async function completeIn(
       runId: claim.runId,
       sentenceId: claim.sentenceId,
       runAt: hold ? HELD_RUN_AT : undefined,
-    }], settings.maxAttempts);
+    }], settings);
   }
   return { kept: true, dropped, events };
 }
@@ -291,7 +291,7 @@ export async function failPart(
   sql: Sql,
   claim: ClaimedPart,
   error: string,
-  settings: { maxAttempts: number; retryInMs: number | null; keepAttempt?: boolean },
+  settings: EnqueueSettings & { retryInMs: number | null; keepAttempt?: boolean },
 ): Promise<boolean> {
   return await sql.begin(async (tx) => {
     const row = await stillRunning(tx, claim);
@@ -313,7 +313,7 @@ export async function failPart(
           sentenceId: claim.sentenceId,
           delayMs: settings.retryInMs,
           attempts,
-        }], settings.maxAttempts),
+        }], settings),
         appendEvents(tx, claim.projectId, claim.runId, [event]),
       ]);
       return true;
@@ -334,7 +334,7 @@ export async function redoSourceImage(
   sql: Sql,
   claim: ClaimedPart,
   message: string,
-  settings: { maxAttempts: number },
+  settings: EnqueueSettings,
 ): Promise<void> {
   await sql.begin(async (tx) => {
     const row = await stillRunning(tx, claim);
@@ -357,7 +357,7 @@ export async function redoSourceImage(
       await enqueuePartJobs(
         tx,
         [{ part: "image", runId: claim.runId, sentenceId: claim.sentenceId }],
-        settings.maxAttempts,
+        settings,
       );
     }
     await afterPartChange(tx, claim.runId, events);
@@ -373,7 +373,7 @@ export async function redoSourceImage(
 export async function releaseInterruptedPart(
   sql: Sql,
   claim: ClaimedPart,
-  settings: { maxAttempts: number; runAt?: Date },
+  settings: EnqueueSettings & { runAt?: Date },
 ): Promise<void> {
   await sql.begin(async (tx) => {
     const row = await stillRunning(tx, claim);
@@ -390,7 +390,7 @@ export async function releaseInterruptedPart(
         enqueuePartJobs(
           tx,
           [{ part: claim.part, runId: claim.runId, sentenceId: claim.sentenceId, attempts, runAt: settings.runAt }],
-          settings.maxAttempts,
+          settings,
         ),
         appendEvents(tx, claim.projectId, claim.runId, [event]),
       ]);

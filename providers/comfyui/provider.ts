@@ -1,6 +1,8 @@
 /**
  * The ComfyUI provider: stills from a text-to-image workflow, clips from a Wan 2.2 image-to-video
- * workflow fed with that still, on one ComfyUI server or two (COMFYUI_IMAGE_URL / _VIDEO_URL).
+ * workflow fed with that still, on one ComfyUI server, one per part (COMFYUI_IMAGE_URL / _VIDEO_URL), or
+ * several (COMFYUI_URLS): then the engine assigns each part a server (`request.server`,
+ * core/engine/gpu_servers.ts) and the provider sends it there.
  *
  * Module design (each file one job; pure ones have table tests):
  *
@@ -127,12 +129,23 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
     return part;
   };
 
-  const preflight = async (kind: MediaKind, signal?: AbortSignal) => {
+  /** The server a request goes to: the one the engine assigned, if this provider has it. */
+  const urlFor = (kind: MediaKind, request: ImageRequest | VideoRequest): string => {
     const part = partOf(kind);
-    const server = serverAt(part.url);
+    if (request.server === undefined) return part.url;
+    if (part.urls.includes(request.server)) return request.server;
+    throw new ProviderError(
+      `This ${kind} was assigned to the ComfyUI server ${request.server}, which this worker's settings no longer list (COMFYUI_URLS or COMFYUI_${kind.toUpperCase()}_URL); it will be assigned another server.`,
+      { transient: true },
+    );
+  };
+
+  const preflight = async (kind: MediaKind, url: string, signal?: AbortSignal) => {
+    const part = partOf(kind);
+    const server = serverAt(url);
     if (server.preflighted.has(kind)) return;
     try {
-      await preflightWorkflow(part.workflow, part.url, (c) => server.client.nodeInfo(c, { signal }));
+      await preflightWorkflow(part.workflow, url, (c) => server.client.nodeInfo(c, { signal }));
     } catch (error) {
       throw error instanceof ComfyRequestError ? requestFailure(error) : error;
     }
@@ -145,9 +158,9 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
     request: ImageRequest | VideoRequest,
     values: (server: Server, signal: AbortSignal) => Promise<Omit<BindingValues, "filenamePrefix">>,
   ): Promise<void> => {
-    const part = partOf(kind);
-    const { workflow } = part;
-    const server = serverAt(part.url);
+    const { workflow } = partOf(kind);
+    const url = urlFor(kind, request);
+    const server = serverAt(url);
     const deadline = AbortSignal.timeout(settings.timeoutS * 1000);
     const signal = AbortSignal.any([request.signal, deadline]);
     const localId = crypto.randomUUID();
@@ -155,7 +168,7 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
     const holdSocket = server.socket.subscribe(localId, () => {});
     try {
       signal.throwIfAborted();
-      await preflight(kind, signal);
+      await preflight(kind, url, signal);
       const graph = applyBindings(workflow.graph, workflow.bindings, {
         ...await values(server, signal),
         filenamePrefix: `scene-studio/${kind}-${localId.slice(0, 8)}`,
@@ -187,9 +200,9 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
             lastAttempt: request.maxAttempts !== undefined && request.attempt >= request.maxAttempts,
           });
         case "interrupted":
-          throw interruptedElsewhere(part.url);
+          throw interruptedElsewhere(url);
         case "lost":
-          throw lostPrompt(part.url);
+          throw lostPrompt(url);
         case "unreachable":
           throw requestFailure(outcome.error);
       }
@@ -283,30 +296,27 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
     async status(kind: MediaKind = "image"): Promise<ProviderStatus> {
       const part = settings[kind] ?? settings.image ?? settings.video;
       if (!part) return { reachable: false, message: "ComfyUI is not configured (COMFYUI_URL is not set)." };
-      const { client } = serverAt(part.url);
-      try {
-        const [stats, queue] = await Promise.all([
-          client.systemStats({ timeoutMs: 5000 }),
-          client.queue({ timeoutMs: 5000 }),
-        ]);
-        const device = stats.devices[0];
-        return {
-          reachable: true,
-          server: part.url,
-          gpu: device
-            ? { name: gpuName(device.name), vramTotal: device.vram_total, vramFree: device.vram_free }
-            : undefined,
-          queue: { running: queue.running.length, pending: queue.pending.length },
-        };
-      } catch (error) {
-        const message = error instanceof ComfyRequestError ? requestFailure(error).message : String(error);
-        return { reachable: false, server: part.url, message };
-      }
+      const each = await Promise.all(part.urls.map(serverStatus));
+      if (each.length === 1) return each[0];
+      // Several servers: reachable when all are; queues added up; the first GPU shown.
+      const down = each.find((s) => !s.reachable);
+      return {
+        reachable: !down,
+        server: part.urls.join(", "),
+        message: down?.message,
+        gpu: each.find((s) => s.gpu)?.gpu,
+        queue: each.every((s) => s.queue)
+          ? {
+            running: each.reduce((n, s) => n + s.queue!.running, 0),
+            pending: each.reduce((n, s) => n + s.queue!.pending, 0),
+          }
+          : undefined,
+      };
     },
 
     async preflight(kind?: MediaKind): Promise<void> {
       const kinds = kind ? [kind] : (["image", "video"] as const).filter((k) => settings[k]);
-      for (const k of kinds) await preflight(k);
+      for (const k of kinds) await Promise.all(partOf(k).urls.map((url) => preflight(k, url)));
     },
 
     videoTiming(seconds: number): VideoTiming {
@@ -314,7 +324,7 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
     },
 
     serverKey(kind: MediaKind): string {
-      return settings[kind]?.url ?? "";
+      return settings[kind]?.urls.join(",") ?? "";
     },
 
     close() {
@@ -322,6 +332,29 @@ export function createComfyUIProvider(settings: ComfyUISettings, tuning: ComfyUI
       servers.clear();
     },
   };
+
+  /** Reachability, GPU and queue of one server. */
+  async function serverStatus(url: string): Promise<ProviderStatus> {
+    const { client } = serverAt(url);
+    try {
+      const [stats, queue] = await Promise.all([
+        client.systemStats({ timeoutMs: 5000 }),
+        client.queue({ timeoutMs: 5000 }),
+      ]);
+      const device = stats.devices[0];
+      return {
+        reachable: true,
+        server: url,
+        gpu: device
+          ? { name: gpuName(device.name), vramTotal: device.vram_total, vramFree: device.vram_free }
+          : undefined,
+        queue: { running: queue.running.length, pending: queue.pending.length },
+      };
+    } catch (error) {
+      const message = error instanceof ComfyRequestError ? requestFailure(error).message : String(error);
+      return { reachable: false, server: url, message };
+    }
+  }
 }
 
 /** "cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync" (ComfyUI's device name) → "NVIDIA GeForce RTX 4090". */

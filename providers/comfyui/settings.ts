@@ -5,7 +5,8 @@
  * | variable | default | meaning |
  * | --- | --- | --- |
  * | `COMFYUI_URL` | — | the ComfyUI server for images and videos |
- * | `COMFYUI_IMAGE_URL` / `COMFYUI_VIDEO_URL` | `COMFYUI_URL` | a server for that part only |
+ * | `COMFYUI_URLS` | — | several servers for images and videos, comma-separated (instead of `COMFYUI_URL`) |
+ * | `COMFYUI_IMAGE_URL` / `COMFYUI_VIDEO_URL` | `COMFYUI_URL(S)` | a server, or comma-separated servers, for that part only |
  * | `COMFYUI_IMAGE_WORKFLOW` | `flux-schnell` | `flux-schnell`, `sdxl`, `z-image-turbo`, or a path to an API-format JSON |
  * | `COMFYUI_VIDEO_WORKFLOW` | `wan22-5b` | `wan22-5b`, `wan22-14b`, `wan22-14b-4step`, or a path |
  * | `COMFYUI_IMAGE_BINDINGS` / `COMFYUI_VIDEO_BINDINGS` | — | a binding-map JSON for a custom workflow |
@@ -21,9 +22,12 @@ import { parseApiGraph } from "./graph.ts";
 import { customWorkflow, presetWorkflow, type Workflow } from "./workflow.ts";
 import { PRESET_NAMES } from "./workflows/presets.ts";
 
-/** One part's server and workflow. */
+/** One part's server(s) and workflow. */
 export interface ComfyUIPartSettings {
+  /** The first (usually the only) server. */
   url: string;
+  /** Every server of this part, `url` first; several spread the work (core/engine/gpu_servers.ts). */
+  urls: string[];
   workflow: Workflow;
 }
 
@@ -54,10 +58,33 @@ const url = z.string().trim().refine((text) => {
   }
 }, "must be an http:// or https:// address such as http://gpu-box:8188").transform((text) => text.replace(/\/+$/, ""));
 
+/** One server, or several separated by commas (no server twice). */
+const urlList = z.string().transform((text, ctx) => {
+  const urls: string[] = [];
+  for (const item of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const parsed = url.safeParse(item);
+    if (!parsed.success) {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(item)} ${parsed.error.issues[0].message}` });
+      return z.NEVER;
+    }
+    if (urls.includes(parsed.data)) {
+      ctx.addIssue({ code: "custom", message: `it lists ${parsed.data} twice` });
+      return z.NEVER;
+    }
+    urls.push(parsed.data);
+  }
+  if (urls.length === 0) {
+    ctx.addIssue({ code: "custom", message: "it lists no server; write e.g. http://gpu1:8188,http://gpu2:8188" });
+    return z.NEVER;
+  }
+  return urls;
+});
+
 const schema = z.object({
   COMFYUI_URL: url.optional(),
-  COMFYUI_IMAGE_URL: url.optional(),
-  COMFYUI_VIDEO_URL: url.optional(),
+  COMFYUI_URLS: urlList.optional(),
+  COMFYUI_IMAGE_URL: urlList.optional(),
+  COMFYUI_VIDEO_URL: urlList.optional(),
   COMFYUI_IMAGE_WORKFLOW: z.string().trim().min(1).default(PRESET_NAMES.image[0]),
   COMFYUI_VIDEO_WORKFLOW: z.string().trim().min(1).default(PRESET_NAMES.video[0]),
   COMFYUI_IMAGE_BINDINGS: z.string().trim().min(1).optional(),
@@ -95,17 +122,24 @@ export function loadComfyUISettings(
     );
   }
   const e = parsed.data;
+  if (e.COMFYUI_URL && e.COMFYUI_URLS) {
+    throw new ComfyUISettingsError(
+      "The environment variables COMFYUI_URL and COMFYUI_URLS are both set: set COMFYUI_URL for one server or COMFYUI_URLS for several, not both.",
+    );
+  }
+  const shared = e.COMFYUI_URLS ?? (e.COMFYUI_URL ? [e.COMFYUI_URL] : undefined);
   const part = (kind: MediaKind): ComfyUIPartSettings | undefined => {
     if (!use[kind]) return undefined;
     const upper = kind.toUpperCase() as "IMAGE" | "VIDEO";
-    const server = e[`COMFYUI_${upper}_URL`] ?? e.COMFYUI_URL;
-    if (!server) {
+    const servers = e[`COMFYUI_${upper}_URL`] ?? shared;
+    if (!servers) {
       throw new ComfyUISettingsError(
         `The environment variable COMFYUI_URL is not set: ${upper}_PROVIDER=comfyui needs the address of a ComfyUI server, e.g. COMFYUI_URL=http://gpu-box:8188 (or COMFYUI_${upper}_URL for ${kind}s alone).`,
       );
     }
     return {
-      url: server,
+      url: servers[0],
+      urls: servers,
       workflow: loadWorkflow(kind, e[`COMFYUI_${upper}_WORKFLOW`], e[`COMFYUI_${upper}_BINDINGS`], readText),
     };
   };

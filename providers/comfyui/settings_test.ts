@@ -122,3 +122,36 @@ Deno.test("bad values are one sentence naming the variable", () => {
     }, JSON.stringify(env));
   }
 });
+
+Deno.test("several servers: COMFYUI_URLS for both parts, or a list per part; COMFYUI_URL stays one server", () => {
+  const shared = loadComfyUISettings({ COMFYUI_URLS: " http://gpu1:8188/, http://gpu2:8188 ," }, both, read);
+  assert.deepEqual(shared.image?.urls, ["http://gpu1:8188", "http://gpu2:8188"]);
+  assert.deepEqual(shared.video?.urls, ["http://gpu1:8188", "http://gpu2:8188"]);
+  assert.equal(shared.image?.url, "http://gpu1:8188");
+  const split = loadComfyUISettings(
+    { COMFYUI_URL: "http://a:8188", COMFYUI_VIDEO_URL: "http://b:8188,http://c:8188" },
+    both,
+    read,
+  );
+  assert.deepEqual(split.image?.urls, ["http://a:8188"]);
+  assert.deepEqual(split.video?.urls, ["http://b:8188", "http://c:8188"]);
+});
+
+Deno.test("several servers: a bad, repeated or empty list, or COMFYUI_URL with COMFYUI_URLS, is one sentence naming the variable", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [
+      { COMFYUI_URLS: "http://gpu1:8188,ftp://gpu2" },
+      /^The environment variable COMFYUI_URLS=.*"ftp:\/\/gpu2" must be an http/,
+    ],
+    [{ COMFYUI_URLS: "http://gpu1:8188,http://gpu1:8188/" }, /COMFYUI_URLS=.* it lists http:\/\/gpu1:8188 twice\.$/],
+    [{ COMFYUI_URLS: " , " }, /COMFYUI_URLS=.* it lists no server/],
+    [{ COMFYUI_URL: "http://a:8188", COMFYUI_URLS: "http://b:8188" }, /COMFYUI_URL and COMFYUI_URLS are both set/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadComfyUISettings(env, both, read), (e: Error) => {
+      assert.ok(e instanceof ComfyUISettingsError);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});

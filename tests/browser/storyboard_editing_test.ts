@@ -12,14 +12,14 @@ const suite = await browserSuite();
 
 suite.test("edits during a run: text, delete, insert — safe, and other tabs hear of them", async (ctx) => {
   const { page, context, screenshot, cleanup, pageErrors } = ctx;
-  const studio = await startStudio("sb_edit_run", { imageMs: 800, videoMs: 300 });
+  const studio = await startStudio("sb_edit_run", { imageMs: 1500, videoMs: 300 });
   const other = await context.newPage();
   other.on("pageerror", (e) => pageErrors.push(`other tab: ${e}`));
   cleanup(() => studio.close(page));
   cleanup(() => other.goto("about:blank").catch(() => {}));
   const project = await studio.project(6, "Edit during a run");
   const ids = project.sentenceIds;
-  // The last images are slow (×10): the run is surely still going while the edits are made.
+  // The last images are slow (×10, 15 s each): the run is surely still going while the edits are made.
   for (const id of ids.slice(4)) {
     await studio.api("PATCH", `/api/v1/sentences/${id}`, { imagePrompt: "[slow] The lighthouse at night" });
   }

@@ -64,3 +64,32 @@ suite.test("Write prompts: progress in the header, prompts on the cards live, th
   );
   assert.equal(await page.locator("[data-prompts=project] [role=status]").count(), 0, "an old job's end is not news");
 }, { timeoutMs: 120_000, actionTimeoutMs: 20_000 });
+
+suite.test("Write prompts on one card: that scene's prompts only, written live", async (ctx) => {
+  const { page, screenshot, cleanup } = ctx;
+  const fake = startFakeChatServer();
+  cleanup(() => fake.close());
+  const studio = await startStudio("sb_prompts_card", {
+    env: { PROMPT_PROVIDER: "openai", PROMPT_API_URL: fake.url, PROMPT_MODEL: "fake-llm" },
+  });
+  cleanup(() => studio.close(page));
+  const project = await studio.project(3, "Card prompts");
+  await openStoryboard(page, project.url);
+  const card = page.locator("article.scene-card").nth(1);
+  const hold = fake.hold();
+  await card.locator("[data-testid=regenerate]").click();
+  await card.locator("[data-testid=card-write-prompts]").click();
+  await hold.arrived;
+  await card.locator("[data-testid=card-writing-prompts]").waitFor();
+  assert.equal(
+    await page.locator("[data-prompts=project] button").first().getAttribute("aria-disabled"),
+    "true",
+    "the header's button waits while the card's job runs",
+  );
+  hold.release();
+  await card.locator(".video-prompt-written").waitFor();
+  assert.equal(await card.locator(".video-prompt-written").innerText(), "Camera pushes in slowly on scene 2.");
+  await card.locator("[data-testid=card-writing-prompts]").waitFor({ state: "detached" });
+  assert.equal(await page.locator(".video-prompt-written").count(), 1, "the other scenes keep their prompts");
+  await screenshot("prompts-4-card");
+}, { timeoutMs: 120_000, actionTimeoutMs: 20_000 });

@@ -117,15 +117,17 @@ Deno.test({
         );
       }
       console.log(`load average: ${Deno.loadavg().map((n) => n.toFixed(2)).join(" ")}`);
+      // Timing here only tells a freeze from normal work (a quadratic import of 2,000,000 characters
+      // takes minutes and stalls /healthz for as long); the figures above are the measurements, and
+      // the machine may be shared, so the bounds are generous.
       for (const r of results) {
         assert.equal(r.status, 201, r.name);
-        assert.ok(r.ms < 5000, `${r.name} took ${r.ms} ms`);
+        assert.ok(r.ms < 30_000, `${r.name} took ${r.ms} ms`);
       }
       assert.equal(busy.failures, 0);
       assert.ok(busy.times.length > 100, "the poller kept polling");
-      assert.ok(percentile(busy.times, 0.99) < 100, `/healthz's 99th percentile: ${percentile(busy.times, 0.99)} ms`);
-      assert.ok(worst(busy) < 250, `/healthz took ${worst(busy).toFixed(1)} ms at worst`);
-      assert.ok(busyLoopStall < 250, `the event loop stalled for ${busyLoopStall.toFixed(1)} ms`);
+      assert.ok(worst(busy) < 2000, `/healthz took ${worst(busy).toFixed(1)} ms at worst`);
+      assert.ok(busyLoopStall < 2000, `the event loop stalled for ${busyLoopStall.toFixed(1)} ms`);
     } finally {
       clearInterval(monitor);
       poller.terminate();

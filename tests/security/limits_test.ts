@@ -146,7 +146,9 @@ Deno.test({
       for (const action of ["generate-scenes", "cancel-scenes", "retry-failed-scenes"]) {
         const res = await post(project.id, action);
         assert.equal(res.status, 429, action);
-        assert.equal(res.headers.get("retry-after"), "10");
+        // Seconds until the oldest counted click leaves the minute: 10 right after, less on a slow machine.
+        const retryAfter = Number(res.headers.get("retry-after"));
+        assert.ok(retryAfter >= 1 && retryAfter <= 10, `Retry-After: ${res.headers.get("retry-after")}`);
         assert.match(
           (await res.json()).error,
           new RegExp(`^Too many generate, cancel or retry requests for project ${project.id}: at most 6 a minute\\.`),

@@ -38,7 +38,7 @@ export async function runAdminAction(
     }
     case "release_dead_workers": {
       const dead = await unlockDeadWorkers(sql, config.workerDeadAfterMs, config.workerHeartbeatMs);
-      const report = await reconcile(sql, { maxAttempts: config.maxAttempts });
+      const report = await reconcile(sql, runSettings(config));
       return `released ${dead.length} dead worker(s); reconciliation ${JSON.stringify(report)}`;
     }
     case "prune_runs": {

@@ -127,6 +127,7 @@ async function generate(ctx: TaskContext, claim: ClaimedPart, signal: AbortSigna
     attempt: claim.attempt,
     maxAttempts: ctx.settings.maxAttempts,
     outPath: file.absolute,
+    server: claim.server,
     signal,
     ...progressReporter(ctx, claim, signal),
   };

@@ -102,8 +102,10 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
   const onShutdown = () => ctx.jobs.abortAll();
   helpers.abortSignal?.addEventListener("abort", onShutdown);
   try {
-    const claims = await retryOnConnectionLoss(() => maker.claim(ctx, { ...target, attempt: job.attempts }));
-    if (claims.length === 0) return;
+    const claimed = await retryOnConnectionLoss(() => maker.claim(ctx, { ...target, attempt: job.attempts }));
+    if (claimed.length === 0) return;
+    // The GPU server the job was assigned to, when its kind is spread over several.
+    const claims = target.server ? claimed.map((c) => ({ ...c, server: target.server })) : claimed;
     const started = performance.now();
     /** One line per claimed part when its attempt is over, with the ids it concerns. */
     const report = (claim: ClaimedPart, outcome: string) =>
@@ -131,7 +133,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       if (signal.aborted) {
         for (const claim of claims) {
           await retryOnConnectionLoss(() =>
-            releaseInterruptedPart(ctx.sql, claim, { maxAttempts: ctx.settings.maxAttempts, runAt: job.run_at })
+            releaseInterruptedPart(ctx.sql, claim, { ...ctx.settings, runAt: job.run_at })
           );
         }
         return;
@@ -159,6 +161,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
       const retrying = await retryOnConnectionLoss(() =>
         failPart(ctx.sql, claim, failure.message, {
           maxAttempts: ctx.settings.maxAttempts,
+          servers: ctx.settings.servers,
           retryInMs,
           keepAttempt: failure.global,
         })

