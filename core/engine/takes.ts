@@ -39,22 +39,26 @@ export interface NewTake {
  * `keep`. Returns the new take's id and the files of the dropped takes (media and thumbnails).
  */
 export async function addTake(tx: Tx, take: NewTake, keep: number): Promise<{ takeId: number; dropped: string[] }> {
-  const [{ id }] = await tx<{ id: string }[]>`
-    insert into takes (sentence_id, kind, path, prompt, seed, source_take_id, aspect_ratio, clip_seconds,
-      duration_ms, width, height, thumb_path, words, provider, elapsed_ms)
-    values (${take.sentenceId}, ${take.kind}, ${take.path}, ${take.prompt}, ${take.seed}, ${take.sourceTakeId},
-      ${take.aspectRatio}, ${take.clipSeconds ?? null}, ${take.durationMs ?? null}, ${take.width ?? null},
-      ${take.height ?? null}, ${take.thumbPath ?? null}, ${take.words ? tx.json(take.words as never) : null},
-      ${take.provider ?? null}, ${take.elapsedMs ?? null})
-    returning id::text`;
+  // The delete is pipelined behind the insert (one round trip): Postgres runs them in order, so it
+  // counts the new take among the newest `keep`.
+  const [[{ id }], dropped] = await Promise.all([
+    tx<{ id: string }[]>`
+      insert into takes (sentence_id, kind, path, prompt, seed, source_take_id, aspect_ratio, clip_seconds,
+        duration_ms, width, height, thumb_path, words, provider, elapsed_ms)
+      values (${take.sentenceId}, ${take.kind}, ${take.path}, ${take.prompt}, ${take.seed}, ${take.sourceTakeId},
+        ${take.aspectRatio}, ${take.clipSeconds ?? null}, ${take.durationMs ?? null}, ${take.width ?? null},
+        ${take.height ?? null}, ${take.thumbPath ?? null}, ${take.words ? tx.json(take.words as never) : null},
+        ${take.provider ?? null}, ${take.elapsedMs ?? null})
+      returning id::text`,
+    // The new take becomes the one shown, so the newest `keep` (it included) are the ones to keep.
+    tx<{ path: string; thumb_path: string | null }[]>`
+      delete from takes where id in (
+        select t.id from takes t
+        where t.sentence_id = ${take.sentenceId} and t.kind = ${take.kind}
+        order by t.id desc offset ${Math.max(1, keep)})
+      returning path, thumb_path`,
+  ]);
   const takeId = Number(id);
-  // The new take becomes the one shown, so the newest `keep` (it included) are the ones to keep.
-  const dropped = await tx<{ path: string; thumb_path: string | null }[]>`
-    delete from takes where id in (
-      select t.id from takes t
-      where t.sentence_id = ${take.sentenceId} and t.kind = ${take.kind}
-      order by t.id desc offset ${Math.max(1, keep)})
-    returning path, thumb_path`;
   return { takeId, dropped: dropped.flatMap((d) => d.thumb_path ? [d.path, d.thumb_path] : [d.path]) };
 }
 

@@ -260,8 +260,9 @@ async function completeIn(
   ];
   if (claim.part === "image" && row.chain && row.run_status === "active") {
     const hold = settings.imagesFirst === true;
-    events.push(
-      await updatePart(tx, "video", claim.sentenceId, {
+    // The video's job is enqueued in the same round trip as its part is queued (pipelined).
+    const [queued] = await Promise.all([
+      updatePart(tx, "video", claim.sentenceId, {
         status: "queued",
         runId: claim.runId,
         error: null,
@@ -270,13 +271,14 @@ async function completeIn(
         retryAt: null,
         madeBy: null,
       }),
-    );
-    await enqueuePartJobs(tx, [{
-      part: "video",
-      runId: claim.runId,
-      sentenceId: claim.sentenceId,
-      runAt: hold ? HELD_RUN_AT : undefined,
-    }], settings);
+      enqueuePartJobs(tx, [{
+        part: "video",
+        runId: claim.runId,
+        sentenceId: claim.sentenceId,
+        runAt: hold ? HELD_RUN_AT : undefined,
+      }], settings),
+    ]);
+    events.push(queued);
   }
   return { kept: true, dropped, events };
 }

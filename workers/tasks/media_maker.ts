@@ -8,6 +8,7 @@
 import { type ClaimedPart, claimPart, reportPhase, reportProgress } from "../../core/engine/transitions.ts";
 import { type MediaFile, mediaPath, newMediaFile } from "../../media/store.ts";
 import { THUMB_MAX_BYTES } from "../../media/thumbnail.ts";
+import { mp4Facts } from "../../media/mp4_facts.ts";
 import { probeMedia } from "../../media/probe.ts";
 import { validateMediaFile } from "../../media/validate.ts";
 import { ProviderError } from "../../providers/types.ts";
@@ -57,7 +58,7 @@ export function mediaMaker(part: "image" | "video"): PartMaker {
 /**
  * Checks a generated file before its part is done (a full disk or a crashed backend can leave one
  * empty or cut off): its signature and structure (a PNG decoded, an MP4's boxes walked), and for a
- * clip a probe that finds its video stream and length. A bad file is a transient failure with a
+ * clip its video track and length (read from its boxes, else probed with ffmpeg). A bad file is a transient failure with a
  * sentence for the creator (no server paths).
  */
 async function checkOutput(
@@ -68,6 +69,9 @@ async function checkOutput(
   const problem = await validateMediaFile(path, part, { decodeVideo: false, signal });
   if (problem) throw new ProviderError(problem, { transient: true });
   if (part === "image") return { durationMs: null };
+  // The clip's own boxes usually say it all (microseconds); ffmpeg is asked only when they do not.
+  const facts = mp4Facts(await Deno.readFile(path));
+  if (facts?.hasVideo) return { durationMs: facts.durationMs };
   const probe = await probeMedia(path, { signal }).catch(() => null);
   if (!probe?.streams.some((s) => s.type === "video") || !probe.durationMs) {
     throw new ProviderError("The generated video has no playable video stream; it will be made again.", {
