@@ -17,6 +17,14 @@ export const EXIT = {
   FAULT: 75,
 } as const;
 
+/**
+ * The program as help and messages name it: `main.ts` in a checkout, `studio.js` for the one-file
+ * build (dist/studio.js), whatever file Deno was asked to run.
+ */
+export const PROGRAM = Deno.mainModule.startsWith("file:")
+  ? decodeURIComponent(new URL(Deno.mainModule).pathname.split("/").pop() ?? "main.ts")
+  : "main.ts";
+
 /** A command line the program cannot follow: printed as one line, exit status {@link EXIT.USAGE}. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -110,14 +118,14 @@ export function parseCommandLine(argv: string[], specs: CommandSpec[]): Invocati
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${describeParseError(error as Error, spec)} See: main.ts ${spec.name} --help.`);
+    throw new UsageError(`${describeParseError(error as Error, spec)} See: ${PROGRAM} ${spec.name} --help.`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { command: spec.name, positionals: [], flags: {}, env: {}, help: true };
   const [least, most] = spec.positionals;
   if (parsed.positionals.length < least) {
     throw new UsageError(
-      `"${spec.name}" needs ${spec.usage.trim()}: main.ts ${spec.name} ${spec.usage}`.trimEnd() + ".",
+      `"${spec.name}" needs ${spec.usage.trim()}: ${PROGRAM} ${spec.name} ${spec.usage}`.trimEnd() + ".",
     );
   }
   if (parsed.positionals.length > most) {
@@ -150,7 +158,7 @@ function describeParseError(error: Error, spec: CommandSpec): string {
 
 /** The help text of one command. */
 export function commandHelp(spec: CommandSpec): string {
-  const lines = [`Usage: deno run -A main.ts ${spec.name} ${spec.usage}`.trimEnd(), "", spec.description, ""];
+  const lines = [`Usage: deno run -A ${PROGRAM} ${spec.name} ${spec.usage}`.trimEnd(), "", spec.description, ""];
   const rows: [string, string][] = [
     ...spec.settings.map((f): [string, string] => [`--${f} VALUE`, SETTING_HELP[f]]),
     ...Object.entries(spec.flags ?? {}).map(([f, d]): [string, string] => [
@@ -169,12 +177,12 @@ export function commandHelp(spec: CommandSpec): string {
 export function overviewHelp(specs: CommandSpec[]): string {
   const width = Math.max(...specs.map((s) => s.name.length));
   return [
-    "Usage: deno run -A main.ts [command] [arguments] [options]",
+    `Usage: deno run -A ${PROGRAM} [command] [arguments] [options]`,
     "",
     "Commands (serve when none is given):",
     ...specs.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     "",
-    "Run main.ts COMMAND --help for a command's arguments and options.",
+    `Run ${PROGRAM} COMMAND --help for a command's arguments and options.`,
     "Exit statuses: 0 done or stopped by a signal, 1 failed (the line printed says why), 2 unknown command",
     "or option, 75 a fault that did not heal (servers; restart the process).",
   ].join("\n");

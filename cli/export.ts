@@ -11,6 +11,7 @@ import { getExport, requestExport } from "../core/exports/exports.ts";
 import { mediaPath } from "../media/store.ts";
 import type { ExportView } from "../core/types.ts";
 import { CommandError, withDatabase } from "./database.ts";
+import { PROGRAM } from "./args.ts";
 
 /** What the command was asked. */
 export interface ExportOptions {
@@ -53,10 +54,10 @@ export async function exportCommand(
         ? `Queued export ${view.id} of project ${projectId}.`
         : `Export ${view.id} of project ${projectId} is already ${view.status}; following it.`,
     );
-    const follow = `Follow it with: deno run -A main.ts status ${projectId}`;
+    const follow = `Follow it with: deno run -A ${PROGRAM} status ${projectId}`;
     if (options.detach) return out(follow);
     if (!await workerAlive(sql, config.workerDeadAfterMs)) {
-      return out(`No worker is running to render it: start one (deno run -A main.ts serve, or worker). ${follow}`);
+      return out(`No worker is running to render it: start one (deno run -A ${PROGRAM} serve, or worker). ${follow}`);
     }
     const final = await waitForExport(sql, view.id, options.pollMs ?? 500, out);
     if (final.status !== "done") {

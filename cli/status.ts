@@ -7,6 +7,7 @@
 import type { Config } from "../config.ts";
 import type { Sql } from "../core/db/client.ts";
 import { CommandError, withDatabase } from "./database.ts";
+import { PROGRAM } from "./args.ts";
 import { table } from "./table.ts";
 
 type Row = Record<string, unknown>;
@@ -53,7 +54,9 @@ export async function readStatus(sql: Sql, projectId: number | null): Promise<St
     };
   }
   const [project] = await sql<{ id: number; title: string }[]>`select id, title from projects where id = ${projectId}`;
-  if (!project) throw new CommandError(`There is no project with id ${projectId}: "main.ts status" lists active runs.`);
+  if (!project) {
+    throw new CommandError(`There is no project with id ${projectId}: "${PROGRAM} status" lists active runs.`);
+  }
   return {
     project,
     workers,

@@ -4,19 +4,17 @@
  * Postgres, generation servers). /healthz stays the plain liveness check (the process answers HTTP).
  */
 import type { Context } from "hono";
-import { generationServers } from "../config.ts";
 import { checkReadiness } from "../core/system/readiness.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** The /readyz handler. */
 export function readyz(deps: AppDeps) {
   const { config } = deps;
-  const servers = generationServers(config);
   const settings = {
     workerDeadAfterMs: config.workerDeadAfterMs,
     providers: {
-      image: { name: config.imageProvider, server: servers.image },
-      video: { name: config.videoProvider, server: servers.video },
+      image: { name: config.imageProvider, servers: config.comfyui?.image?.urls ?? [] },
+      video: { name: config.videoProvider, servers: config.comfyui?.video?.urls ?? [] },
     },
   };
   return async (c: Context) => {

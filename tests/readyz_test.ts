@@ -36,8 +36,8 @@ Deno.test("/readyz: 200 in a bare app: database reachable, migrations current, n
     assert.deepEqual(body.embeddedPostgres, { state: "external" });
     assert.deepEqual(body.providers, {
       required: false,
-      image: { provider: "simulated", server: null, reachable: true, error: null },
-      video: { provider: "simulated", server: null, reachable: true, error: null },
+      image: { provider: "simulated", reachable: true, servers: [] },
+      video: { provider: "simulated", reachable: true, servers: [] },
     });
   } finally {
     await t.close();
@@ -110,13 +110,17 @@ Deno.test("/readyz with ComfyUI: its /system_stats is asked; a server that is do
     const asked = fake.requests.length;
     const ok = await readyz(up);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.deepEqual(ok.body.providers.image, { provider: "comfyui", server: fake.url, reachable: true, error: null });
+    assert.deepEqual(ok.body.providers.image, {
+      provider: "comfyui",
+      reachable: true,
+      servers: [{ url: fake.url, reachable: true, error: null }],
+    });
     assert.ok(fake.requests.slice(asked).some((r) => r.method === "GET" && r.path === "/system_stats"));
 
     fake.failRequests("/system_stats", 500, 2);
     const failing = await readyz(up);
     assert.equal(failing.status, 503);
-    assert.equal(failing.body.providers.image.error, "GET /system_stats answered 500.");
+    assert.equal(failing.body.providers.image.servers[0].error, "GET /system_stats answered 500.");
 
     const downConfig = loadConfig({
       ...env,
@@ -127,12 +131,24 @@ Deno.test("/readyz with ComfyUI: its /system_stats is asked; a server that is do
     assert.equal(down.status, 503);
     assert.equal(down.body.providers.image.reachable, true);
     assert.equal(down.body.providers.video.reachable, false);
-    assert.match(down.body.providers.video.error, /^GET \/system_stats failed: /);
+    assert.match(down.body.providers.video.servers[0].error, /^GET \/system_stats failed: /);
     // A web-only process reports it but stays ready: its pages and API still work.
     const webOnly = await readyz(createApp({ sql: t.db.sql, config: downConfig }));
     assert.equal(webOnly.status, 200);
     assert.equal(webOnly.body.providers.required, false);
     assert.equal(webOnly.body.providers.video.reachable, false);
+
+    // Several servers (COMFYUI_URLS): each is asked; one down makes the part unreachable.
+    const several = await readyz(createApp({
+      sql: t.db.sql,
+      config: loadConfig({ ...env, COMFYUI_URLS: `${fake.url},http://127.0.0.1:${closedPort}` }),
+      readiness: { worker: () => RUNNING },
+    }));
+    assert.equal(several.status, 503);
+    assert.deepEqual(several.body.providers.image.servers.map((s: { reachable: boolean }) => s.reachable), [
+      true,
+      false,
+    ]);
   } finally {
     await fake.close();
     await t.close();

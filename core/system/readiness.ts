@@ -14,13 +14,19 @@ import type { Sql } from "../db/client.ts";
 import { pendingMigrations } from "../db/migrate.ts";
 import type { ServiceStatus } from "./supervisor.ts";
 
-/** One generation backend as /readyz shows it. */
-export interface ProviderReadiness {
-  provider: string;
-  /** The server asked (null for providers without one: always reachable). */
-  server: string | null;
+/** One server of a generation backend as /readyz shows it. */
+export interface ServerReadiness {
+  url: string;
   reachable: boolean;
   error: string | null;
+}
+
+/** One part's generation backend as /readyz shows it: reachable when every server it uses is. */
+export interface ProviderReadiness {
+  provider: string;
+  reachable: boolean;
+  /** The servers asked (none for providers without one, such as draft: always reachable). */
+  servers: ServerReadiness[];
 }
 
 /** The body of /readyz. */
@@ -62,8 +68,8 @@ export interface ReadinessSources {
 export interface ReadinessSettings {
   /** A heartbeat older than this is not fresh (WORKER_DEAD_AFTER_MS). */
   workerDeadAfterMs: number;
-  /** Each part's provider and its server base URL (null: no server to ask). */
-  providers: Record<"image" | "video", { name: string; server: string | null }>;
+  /** Each part's provider and its servers' base URLs (none: nothing to ask). */
+  providers: Record<"image" | "video", { name: string; servers: string[] }>;
 }
 
 /**
@@ -153,25 +159,28 @@ async function checkHeartbeats(
   }
 }
 
-/** Asks a ComfyUI server for `/system_stats` (its cheapest call); providers without a server are reachable. */
+/** Asks each server of a provider (ComfyUI) for `/system_stats`, its cheapest call, all at once. */
 async function checkProvider(
-  provider: { name: string; server: string | null },
+  provider: { name: string; servers: string[] },
   timeoutMs: number,
 ): Promise<ProviderReadiness> {
-  const result = { provider: provider.name, server: provider.server };
-  if (provider.server === null) return { ...result, reachable: true, error: null };
+  const servers = await Promise.all(provider.servers.map((url) => checkServer(url, timeoutMs)));
+  return { provider: provider.name, reachable: servers.every((s) => s.reachable), servers };
+}
+
+async function checkServer(url: string, timeoutMs: number): Promise<ServerReadiness> {
   try {
-    const res = await fetch(new URL("system_stats", provider.server.replace(/\/?$/, "/")), {
+    const res = await fetch(new URL("system_stats", url.replace(/\/?$/, "/")), {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: "manual",
     });
     await res.body?.cancel();
-    if (!res.ok) return { ...result, reachable: false, error: `GET /system_stats answered ${res.status}.` };
-    return { ...result, reachable: true, error: null };
+    if (!res.ok) return { url, reachable: false, error: `GET /system_stats answered ${res.status}.` };
+    return { url, reachable: true, error: null };
   } catch (error) {
     const why = error instanceof DOMException && error.name === "TimeoutError"
       ? `no answer within ${timeoutMs} ms`
       : firstLine(error);
-    return { ...result, reachable: false, error: `GET /system_stats failed: ${why}.` };
+    return { url, reachable: false, error: `GET /system_stats failed: ${why}.` };
   }
 }
