@@ -80,7 +80,7 @@ Deno.test("storyboard forms", async (t) => {
       assert.equal(move.headers.get("location"), `/projects/${projectId}?sentence=${three}#sentence-${three}`);
       assert.equal((await script(projectId))[0][1], "Scene 3 shows the lighthouse at night.");
       const del = await post(`/sentences/${three}/delete`);
-      assert.equal(del.headers.get("location"), `/projects/${projectId}#section-${sectionId}`);
+      assert.equal(del.headers.get("location"), `/projects/${projectId}?section=${sectionId}#section-${sectionId}`);
       assert.equal((await script(projectId)).length, 3);
     });
 
@@ -92,7 +92,7 @@ Deno.test("storyboard forms", async (t) => {
       assert.equal(added.status, 303);
       const [{ id: storm }] = await db.sql<{ id: number }[]>`
         select id from sections where project_id = ${projectId} and title = 'Storm'`;
-      assert.equal(added.headers.get("location"), `/projects/${projectId}#section-${storm}`);
+      assert.equal(added.headers.get("location"), `/projects/${projectId}?section=${storm}#section-${storm}`);
       assert.equal((await post(`/sections/${storm}/rename`, { title: "The storm" })).status, 303);
       assert.equal((await post(`/sections/${storm}/move`, { position: "0" })).status, 303);
       assert.deepEqual((await script(projectId)).slice(0, 2), [["The storm", "Waves rise."], [

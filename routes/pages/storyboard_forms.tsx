@@ -69,12 +69,13 @@ function confirmed(form: Form, what: string): void {
 }
 
 /**
- * The storyboard, at a scene's card when `anchor` names one: `?sentence=` makes the page render the
- * cards around it (a big storyboard renders only some of its cards; see routes/pages/storyboard.tsx).
+ * The storyboard, at a scene's card or a section when `anchor` names one: `?sentence=` or
+ * `?section=` makes the page render the cards there (a big storyboard renders only some of its
+ * cards; see routes/pages/storyboard.tsx).
  */
 const storyboard = (projectId: number, anchor = "") => {
-  const sentence = /^#sentence-(\d+)$/.exec(anchor)?.[1];
-  return `/projects/${projectId}${sentence ? `?sentence=${sentence}` : ""}${anchor}`;
+  const [, kind, id] = /^#(sentence|section)-(\d+)$/.exec(anchor) ?? [];
+  return `/projects/${projectId}${kind ? `?${kind}=${id}` : ""}${anchor}`;
 };
 
 /**

@@ -41,7 +41,10 @@ suite.test("edits during a run: text, delete, insert — safe, and other tabs he
       scope = page.locator(".scene-edit-page");
     }
     if (fill) await scope.locator(`${form} ${fill[0]}`).fill(fill[1]);
-    await Promise.all([page.waitForURL(/\/projects\/\d+#/), scope.locator(`${form} button[type=submit]`).click()]);
+    await Promise.all([
+      page.waitForURL(/\/projects\/\d+\?(sentence|section)=\d+#/),
+      scope.locator(`${form} button[type=submit]`).click(),
+    ]);
     await page.waitForSelector("html[data-islands-ready]");
     await waitForStream(page);
   };

@@ -66,7 +66,7 @@ suite.test("failed scenes: toast, details dialog, fix the prompt, retry one, ret
   assert.ok(await field.evaluate((el) => el === document.activeElement));
   await field.fill("Scene 2: the lighthouse at night, fixed.");
   await Promise.all([
-    page.waitForURL(`${project.url}#sentence-${second}`),
+    page.waitForURL(`${project.url}?sentence=${second}#sentence-${second}`),
     page.locator(`#sentence-${second} .prompt-form button[type=submit]`).click(),
   ]);
   await page.waitForSelector("html[data-islands-ready]");

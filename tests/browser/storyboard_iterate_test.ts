@@ -51,7 +51,7 @@ suite.test(
     await card.locator("details.scene-edit > summary").click();
     await card.locator("textarea[name=imagePrompt]").fill("A red lighthouse at dawn");
     await Promise.all([
-      page.waitForURL(`${project.url}#sentence-${id}`),
+      page.waitForURL(`${project.url}?sentence=${id}#sentence-${id}`),
       card.locator(".prompt-form button[type=submit]").click(),
     ]);
     await page.waitForSelector("html[data-islands-ready]");
