@@ -16,6 +16,8 @@ export interface ResultsInput {
   machine: string;
   command: string;
   failures: string[];
+  /** Markdown appended under the table (bench/notes.md: what limits a figure, what was tried). */
+  notes?: string;
 }
 
 /** The markdown of a results file. */
@@ -43,6 +45,7 @@ export function renderResults(input: ResultsInput): string {
     );
   }
   if (input.failures.length) lines.push("", "Failures:", "", ...input.failures.map((f) => `- ${f}`));
+  if (input.notes?.trim()) lines.push("", input.notes.trim());
   return lines.join("\n") + "\n";
 }
 
