@@ -49,11 +49,11 @@ export function renderResults(input: ResultsInput): string {
   return lines.join("\n") + "\n";
 }
 
-/** The figures of a results file written by {@link renderResults}: name → "value unit". */
+/** The figures of a results file written by {@link renderResults} (and `deno fmt`): name → "value unit". */
 export function previousFigures(markdown: string): Map<string, string> {
   const figures = new Map<string, string>();
   for (const line of markdown.split("\n")) {
-    const m = /^\| `([a-z0-9_]+)` \| ([^|]+?) \|/.exec(line);
+    const m = /^\|\s*`([a-z0-9_]+)`\s*\|\s*([^|]+?)\s*\|/.exec(line);
     if (m) figures.set(m[1], m[2]);
   }
   return figures;
