@@ -16,6 +16,8 @@ export interface ResultsInput {
   machine: string;
   command: string;
   failures: string[];
+  /** Markdown appended under the table (bench/notes.md: what limits a figure, what was tried). */
+  notes?: string;
 }
 
 /** The markdown of a results file. */
@@ -43,14 +45,15 @@ export function renderResults(input: ResultsInput): string {
     );
   }
   if (input.failures.length) lines.push("", "Failures:", "", ...input.failures.map((f) => `- ${f}`));
+  if (input.notes?.trim()) lines.push("", input.notes.trim());
   return lines.join("\n") + "\n";
 }
 
-/** The figures of a results file written by {@link renderResults}: name → "value unit". */
+/** The figures of a results file written by {@link renderResults} (and `deno fmt`): name → "value unit". */
 export function previousFigures(markdown: string): Map<string, string> {
   const figures = new Map<string, string>();
   for (const line of markdown.split("\n")) {
-    const m = /^\| `([a-z0-9_]+)` \| ([^|]+?) \|/.exec(line);
+    const m = /^\|\s*`([a-z0-9_]+)`\s*\|\s*([^|]+?)\s*\|/.exec(line);
     if (m) figures.set(m[1], m[2]);
   }
   return figures;

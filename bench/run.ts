@@ -8,6 +8,8 @@
  * bench code cannot rot): no target is judged and the report goes to test-artifacts/bench-smoke.md,
  * never to bench/results.md. It fails only when a benchmark fails or prints no figure.
  *
+ * bench/notes.md (what limits a figure, what was tried) is copied under the table.
+ *
  * Postgres: DATABASE_URL when set, else one throwaway embedded server for the whole run (each
  * benchmark creates its own database on it).
  */
@@ -78,9 +80,12 @@ const report = renderResults({
   machine: await machineDescription(),
   command: `deno task bench${Deno.args.length ? ` ${Deno.args.join(" ")}` : ""}`,
   failures,
+  notes: smoke ? "" : await Deno.readTextFile(`${root}bench/notes.md`).catch(() => ""),
 });
 await Deno.mkdir(resultsPath.slice(0, resultsPath.lastIndexOf("/")), { recursive: true });
 await Deno.writeTextFile(resultsPath, report);
+// Formatted as `deno task check` expects (the table's columns aligned).
+if (!smoke) await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", resultsPath] }).output();
 console.log(`\nWrote ${resultsPath.slice(root.length)} (${figures.length} figures).`);
 for (const failure of failures) console.error(failure);
 Deno.exit(failures.length ? 1 : 0);

@@ -253,16 +253,16 @@ async function completeIn(
     aspectRatio: claim.aspectRatio,
     sourceTakeId: claim.part === "video" ? claim.imageTakeId : null,
   }, settings.takesKept);
-  if (needsThumbnail) await enqueueThumbnail(tx, takeId);
   const extra: Partial<SceneUpdate> = take.words ? { words: wordSpans(claim.prompt, take.words) } : {};
-  const events: PendingEvent[] = [
-    await updatePart(tx, claim.part, claim.sentenceId, { status: "done", error: null, takeId }, extra),
-  ];
-  if (claim.part === "image" && row.chain && row.run_status === "active") {
-    const hold = settings.imagesFirst === true;
-    // The video's job is enqueued in the same round trip as its part is queued (pipelined).
-    const [queued] = await Promise.all([
-      updatePart(tx, "video", claim.sentenceId, {
+  const chain = claim.part === "image" && row.chain && row.run_status === "active";
+  const hold = settings.imagesFirst === true;
+  // One round trip for the rest (pipelined; Postgres runs them in this order): the thumbnail's job,
+  // the part done, and for a chained image its video queued with its job.
+  const [, done, queued] = await Promise.all([
+    needsThumbnail ? enqueueThumbnail(tx, takeId) : null,
+    updatePart(tx, claim.part, claim.sentenceId, { status: "done", error: null, takeId }, extra),
+    chain
+      ? updatePart(tx, "video", claim.sentenceId, {
         status: "queued",
         runId: claim.runId,
         error: null,
@@ -270,17 +270,18 @@ async function completeIn(
         phase: hold ? "held" : null,
         retryAt: null,
         madeBy: null,
-      }),
-      enqueuePartJobs(tx, [{
+      })
+      : null,
+    chain
+      ? enqueuePartJobs(tx, [{
         part: "video",
         runId: claim.runId,
         sentenceId: claim.sentenceId,
         runAt: hold ? HELD_RUN_AT : undefined,
-      }], settings),
-    ]);
-    events.push(queued);
-  }
-  return { kept: true, dropped, events };
+      }], settings)
+      : null,
+  ]);
+  return { kept: true, dropped, events: queued ? [done, queued] : [done] };
 }
 
 /**
