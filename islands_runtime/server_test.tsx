@@ -1,3 +1,4 @@
+import { configureLog } from "../core/system/log.ts";
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
@@ -159,9 +160,8 @@ Deno.test("islands need a <body> for their scripts", () => {
 });
 
 Deno.test("without a known build, pages render as plain HTML (warned once)", () => {
-  const warn = console.warn;
-  const warnings: unknown[] = [];
-  console.warn = (...args: unknown[]) => warnings.push(args);
+  const warnings: string[] = [];
+  configureLog({ format: "text", level: "info", sink: { out: () => {}, err: (line) => warnings.push(line) } });
   try {
     for (let i = 0; i < 2; i++) {
       const html = renderPage(
@@ -174,7 +174,7 @@ Deno.test("without a known build, pages render as plain HTML (warned once)", () 
       assert.match(html, /total: 0/);
     }
   } finally {
-    console.warn = warn;
+    configureLog({ format: "text", level: "info" });
   }
-  assert.equal(warnings.length, 1);
+  assert.equal(warnings.length, 1, warnings.join("\n"));
 });
