@@ -43,6 +43,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { exists } from "../core/system/files.ts";
 import { sha256Hex } from "../core/system/hash.ts";
+import { runDeno } from "../core/system/deno_command.ts";
 import { type IslandsBuild, setCurrentIslandsBuild } from "./state.ts";
 
 export type { IslandsBuild } from "./state.ts";
@@ -166,27 +167,10 @@ async function writeAtomic(path: string, data: Uint8Array | string) {
   await Deno.rename(tmp, path);
 }
 
-async function run(args: string[]): Promise<string> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  if (!output.success) {
-    throw new Error(
-      `deno ${args[0]} failed (exit ${output.code}):\n` +
-        decoder.decode(output.stderr).trim(),
-    );
-  }
-  return decoder.decode(output.stdout);
-}
-
 /** Local source files of the module graph of `entry` (excluding it). */
 async function localInputs(entry: string, config: string): Promise<string[]> {
   const info = JSON.parse(
-    await run(["info", "--json", "--config", config, entry]),
+    await runDeno(["info", "--json", "--config", config, entry]),
   ) as { modules: { specifier: string }[] };
   const entryUrl = pathToFileURL(entry).href;
   return info.modules
@@ -347,7 +331,7 @@ async function bundle(
       entryPath,
     ];
     const [, inputPaths] = await Promise.all([
-      run(bundleArgs),
+      runDeno(bundleArgs),
       localInputs(entryPath, configPath),
     ]);
     const code = await Deno.readFile(outPath);

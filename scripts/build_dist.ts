@@ -27,6 +27,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildIslands, listIslands } from "../islands_runtime/build.ts";
 import { sha256Hex } from "../core/system/hash.ts";
+import { runDeno } from "../core/system/deno_command.ts";
 import { isFile, packageFileCandidates } from "../providers/package_files.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -127,7 +128,7 @@ export async function compileDist(log: (line: string) => void = console.log): Pr
       "--output",
       out,
       join(DIST, "studio.js"),
-    ]);
+    ], { cwd: ROOT });
   } catch (error) {
     const why = (error instanceof Error ? error.message : String(error)).split("Stack backtrace:")[0].trim();
     const denort = `https://dl.deno.land/release/v${Deno.version.deno}/denort-${Deno.build.target}.zip`;
@@ -196,22 +197,7 @@ function registerSource(
 }
 
 async function denoBundle(args: string[]) {
-  await runDeno(["bundle", "--config", join(ROOT, "deno.json"), ...args]);
-}
-
-async function runDeno(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  if (!output.success) {
-    throw new Error(
-      `deno ${args[0]} failed (exit code ${output.code}):\n${new TextDecoder().decode(output.stderr).trim()}`,
-    );
-  }
+  await runDeno(["bundle", "--config", join(ROOT, "deno.json"), ...args], { cwd: ROOT });
 }
 
 function mb(bytes: number): string {

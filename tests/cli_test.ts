@@ -12,11 +12,16 @@ const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 const MIGRATIONS =
   [...Deno.readDirSync(new URL("../migrations/", import.meta.url))].filter((e) => e.name.endsWith(".sql")).length;
 
-/** Runs main.ts with `args` to its end; stdout and stderr apart. */
-async function cli(args: string[], env: Record<string, string> = {}) {
+/** Runs main.ts with `args` to its end; stdout and stderr apart. `env` adds variables (undefined: unset). */
+async function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  const fullEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...Deno.env.toObject(), ...env })) {
+    if (value !== undefined) fullEnv[name] = value;
+  }
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-prompt", MAIN, ...args],
-    env: { ...Deno.env.toObject(), ...env },
+    env: fullEnv,
+    clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -225,20 +230,7 @@ Deno.test("web and worker by their command names, with --port and --database-url
 Deno.test("without DATABASE_URL: import and status use the embedded Postgres of --data-dir and stop it after", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "studio-cli-" });
   await Deno.chmod(dataDir, 0o755);
-  const env = { ...Deno.env.toObject() };
-  delete env.DATABASE_URL;
-  const run = async (args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-prompt", MAIN, ...args, "--data-dir", dataDir],
-      env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
-    return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
-  };
+  const run = (args: string[]) => cli([...args, "--data-dir", dataDir], { DATABASE_URL: undefined });
   try {
     const script = `${dataDir}/script.md`;
     await Deno.writeTextFile(script, "The tide turns. Gulls cry.");

@@ -17,6 +17,7 @@
  */
 import { z } from "zod";
 import type { MediaKind } from "../types.ts";
+import { parseEnvSettings } from "../env_settings.ts";
 import { type BindingFile, parseBindingFile } from "./bindings.ts";
 import { parseApiGraph } from "./graph.ts";
 import { customWorkflow, presetWorkflow, type Workflow } from "./workflow.ts";
@@ -110,18 +111,7 @@ export function loadComfyUISettings(
   use: { image: boolean; video: boolean },
   readText: ReadText = Deno.readTextFileSync,
 ): ComfyUISettings {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ""),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0]);
-    throw new ComfyUISettingsError(
-      `The environment variable ${name}=${JSON.stringify(present[name])} is not valid: ${issue.message}.`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnvSettings(env, Object.keys(schema.shape), schema, ComfyUISettingsError);
   if (e.COMFYUI_URL && e.COMFYUI_URLS) {
     throw new ComfyUISettingsError(
       "The environment variables COMFYUI_URL and COMFYUI_URLS are both set: set COMFYUI_URL for one server or COMFYUI_URLS for several, not both.",
