@@ -22,8 +22,9 @@
  *
  * An island that fails is reported with `console.error` and the others still hydrate. Hydrated
  * islands get a `data-hydrated` attribute (tests can wait for it); `document.documentElement` gets
- * `data-islands-ready` (the number of islands) when all of them, idle ones included, are done, and
- * {@link islandsHydrated} resolves then.
+ * `data-islands-interactive` when the islands loaded at start are hydrated (the stylesheet waits
+ * for it to let the browser skip off-screen cards), and `data-islands-ready` (the number of
+ * islands) when all of them, idle ones included, are done; {@link islandsHydrated} resolves then.
  *
  * Preact and @preact/signals are shared chunks: one copy for all islands.
  *
@@ -83,6 +84,7 @@ export function boot(registry: IslandRegistry, doc: Document = document): Promis
     if (!data) return 0;
     const eager = found.filter((island) => !registry[island.name]?.idle);
     let hydrated = await hydrateAll(registry, eager, data, false);
+    doc.documentElement.setAttribute("data-islands-interactive", String(hydrated));
     const idle = found.filter((island) => registry[island.name]?.idle);
     if (idle.length > 0) {
       await idleTurn();
