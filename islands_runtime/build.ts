@@ -483,8 +483,13 @@ async function bundle(
         bytes += code.byteLength;
         gzipBytes += gzipped.byteLength;
       }
-      // The folder's name is its content's hash: one already there is the same build.
-      if (!await exists(target)) await Deno.rename(staging, target);
+      // The folder's name is its content's hash: one already there (another process may have just
+      // written it) is the same build.
+      if (!await exists(target)) {
+        await Deno.rename(staging, target).catch(async (error) => {
+          if (!await exists(target)) throw error;
+        });
+      }
     } finally {
       await Deno.remove(staging, { recursive: true }).catch(() => {});
     }
