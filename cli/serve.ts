@@ -133,7 +133,10 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
     // The one-file build carries its bundle; a checkout bundles islands/ (cached while unchanged).
     const islands = hasEmbeddedIslands() ? useEmbeddedIslands() : await buildIslands();
     if (islands.islands.length) {
-      log(`Island bundle ${islands.url}: ${islands.gzipBytes} bytes gzipped (${islands.ms} ms).`);
+      log(
+        `Island bundle ${islands.url}: ${Object.keys(islands.files).length} files, ` +
+          `${islands.gzipBytes} bytes gzipped in all (${islands.ms} ms).`,
+      );
     }
     // The app keeps its signing secret there (core/security/keys.ts), also with DATABASE_URL.
     await Deno.mkdir(config.dataDir, { recursive: true });

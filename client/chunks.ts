@@ -11,15 +11,15 @@ import { hydrateFragment } from "../islands_runtime/client/boot.ts";
 const loading = new Map<string, Promise<void>>();
 let observer: IntersectionObserver | null = null;
 
-/** Replaces `placeholder` with the fetched chunk `html` and hydrates its islands. */
-function insert(placeholder: Element, html: string): void {
+/** Replaces `placeholder` with the fetched chunk `html` and hydrates its islands (once their code is loaded). */
+async function insert(placeholder: Element, html: string): Promise<void> {
   const template = document.createElement("template");
   template.innerHTML = html;
   const props = template.content.querySelector("script[data-island-props]");
   props?.remove();
   const nodes = [...template.content.childNodes];
   placeholder.replaceWith(...nodes);
-  hydrateFragment(nodes, props?.textContent ?? "[]");
+  await hydrateFragment(nodes, props?.textContent ?? "[]");
   for (const node of nodes) {
     if (node instanceof Element) node.querySelectorAll("[data-chunk-src]").forEach((el) => observer?.observe(el));
   }

@@ -39,6 +39,8 @@ export interface StoryboardInit extends RunInit {
   sequential?: boolean;
   /** Every scene's state, packed (cards load on demand; counts and failures cover every scene). */
   index?: SceneIndex;
+  /** The project's active or latest prompt job at render ("Write prompts"; the cards read it too). */
+  promptJob?: PromptsUpdate | null;
 }
 
 /** A part of a scene, as the viewer and the takes dialog show it. */
@@ -158,6 +160,7 @@ export function createStoryboard(deps: StoryboardDeps = {}): Storyboard {
       page = init;
       run.init(init);
       if (init.index) scenes.seedIndex(init.index);
+      if (init.promptJob !== undefined) prompts.init(init.promptJob);
     },
     connect() {
       if (page) stream.connect(page.lastEventId);

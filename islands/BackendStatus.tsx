@@ -24,6 +24,9 @@ export function describeBackend(label: string, s: Status): string {
   return `${label} ${s.server ?? ""}: ${parts.join(", ") || "ready"}`.replace(/ :/, ":");
 }
 
+/** A status line that fetches itself: not needed before the page is interactive. */
+export const hydration = "idle";
+
 export default function BackendStatus() {
   const [backends, setBackends] = useState<Backends | null>(null);
   const [error, setError] = useState<string | null>(null);

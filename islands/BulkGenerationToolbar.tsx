@@ -6,7 +6,8 @@
  * kinds the run makes and the time left; on a phone a compact bar with Cancel stays pinned to the
  * bottom of the screen once the toolbar has scrolled away; a toast when the run ends; progress
  * announced politely to screen readers. Its props are the page's state for the client
- * (`StoryboardInit`), and it opens the page's live stream, so every card island updates.
+ * (`StoryboardInit`), and it opens the page's live stream (once the page's islands are hydrated),
+ * so every card island updates.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { timeLeft } from "../client/eta.ts";
@@ -15,7 +16,7 @@ import { generatingLabel, idleAction, outcome, partCounts, progressFraction, sce
 import type { RunModel } from "../client/run_model.ts";
 import type { StoryboardInit } from "../client/storyboard.ts";
 import { useClock } from "../client/use_clock.ts";
-import { watchChunks } from "../client/chunks.ts";
+import { islandsHydrated } from "../islands_runtime/client/boot.ts";
 
 export interface BulkGenerationToolbarProps extends StoryboardInit {
   /** Scenes with a failed image or video at render (then the cards' live state counts). */
@@ -74,8 +75,11 @@ export default function BulkGenerationToolbar(props: BulkGenerationToolbarProps)
   const now = useClock(active);
 
   useEffect(() => {
-    storyboard.connect();
-    watchChunks(props.projectId);
+    // The stream opens once every island of the page is hydrated (the idle ones come a moment after
+    // this one), so each of them sees every event, as when all hydrated at once; the stream replays
+    // what happened meanwhile. The cards loaded on demand need their code only below the first cards.
+    islandsHydrated().then(() => storyboard.connect());
+    import("../client/chunks.ts").then((chunks) => chunks.watchChunks(props.projectId));
   }, []);
 
   // Failed scenes of the whole storyboard (the details list them all; retry re-queues them all),

@@ -72,6 +72,9 @@ function FailedItem(
   );
 }
 
+/** A dialog, opened from the toolbar: its code loads once the page's other islands are hydrated. */
+export const hydration = "idle";
+
 export default function ErrorSummaryDialog() {
   const storyboard = useStoryboard();
   const { run, dialog } = storyboard;

@@ -15,6 +15,9 @@ export interface ExportPanelProps {
   exports: ExportView[];
 }
 
+/** Not needed before the page is interactive: loaded once the cards and the toolbar are hydrated. */
+export const hydration = "idle";
+
 export default function ExportPanel({ projectId, exports }: ExportPanelProps) {
   const model = useStoryboard().exports;
   model.init(exports);

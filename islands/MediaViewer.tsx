@@ -25,6 +25,9 @@ function partOf(scene: SceneSignals, part: PartRef["part"]): PartRef["part"] | n
   return SHOWN.find((p) => scene[p].value.url) ?? null;
 }
 
+/** A dialog, opened from a card: its code loads once the page's other islands are hydrated. */
+export const hydration = "idle";
+
 export default function MediaViewer() {
   const { scenes, viewer } = useStoryboard();
   const target = viewer.open.value;

@@ -15,6 +15,9 @@ export interface NarrationNoticeProps {
   sectionIds: number[];
 }
 
+/** A notice: not needed before the page is interactive. */
+export const hydration = "idle";
+
 export default function NarrationNotice({ projectId, ids, sectionIds }: NarrationNoticeProps) {
   const { scenes } = useStoryboard();
   const [error, setError] = useState<string | null>(null);

@@ -5,6 +5,9 @@
  */
 import { useStoryboard } from "../client/hooks.ts";
 
+/** Shown only after a change in another tab: not needed before the page is interactive. */
+export const hydration = "idle";
+
 export default function ReloadNotice() {
   const stale = useStoryboard().stale.value;
   return (

@@ -27,6 +27,9 @@ async function goTo(projectId: number, sentenceId: number): Promise<boolean> {
   return true;
 }
 
+/** A plain form until hydrated (it works without JavaScript): loaded once the page's other islands are hydrated. */
+export const hydration = "idle";
+
 export default function SceneSearch({ projectId }: SceneSearchProps) {
   const [results, setResults] = useState<{ query: string; found: SceneMatch[]; more: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);

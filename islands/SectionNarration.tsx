@@ -15,6 +15,9 @@ export interface SectionNarrationProps {
   ids: number[];
 }
 
+/** Not needed before the page is interactive: loaded once the cards and the toolbar are hydrated. */
+export const hydration = "idle";
+
 export default function SectionNarration({ projectId, sectionId, ids }: SectionNarrationProps) {
   const { scenes } = useStoryboard();
   const [error, setError] = useState<string | null>(null);

@@ -15,6 +15,9 @@ import type { TakeView } from "../core/types.ts";
 const TITLE_ID = "takes-title";
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** A dialog, opened from a card: its code loads once the page's other islands are hydrated. */
+export const hydration = "idle";
+
 export default function TakesDialog() {
   const { api, scenes, takes: dialog } = useStoryboard();
   const target = dialog.open.value;

@@ -11,6 +11,9 @@ export interface VideoPromptNoticeProps {
   ids?: number[];
 }
 
+/** A notice: not needed before the page is interactive. */
+export const hydration = "idle";
+
 export default function VideoPromptNotice({ ids }: VideoPromptNoticeProps) {
   const { scenes } = useStoryboard();
   const empty = scenes.emptyVideoPrompts(ids);

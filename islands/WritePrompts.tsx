@@ -1,6 +1,7 @@
 /**
- * Island: "Write prompts" for the whole project (the storyboard header, which also hands the page's
- * latest prompt job to the client as `job`), for a section (under its heading), or for one scene
+ * Island: "Write prompts" for the whole project (the storyboard header; the page's latest prompt job
+ * reaches the client with the toolbar's props, `StoryboardInit.promptJob`), for a section (under
+ * its heading), or for one scene
  * (`sentenceId`, for the scene card). While a job runs, the button that started it (the header:
  * any job) reads "Writing prompts… (3/24)" with a Cancel; the other buttons wait. When it ends,
  * that button says how it went (a failure, with the writer's sentence, is also shown after a
@@ -17,9 +18,10 @@ export interface WritePromptsProps {
   sectionId?: number;
   /** A scene's button. */
   sentenceId?: number;
-  /** The header's button carries the project's active or latest prompt job at render. */
-  job?: PromptsUpdate | null;
 }
+
+/** Not needed before the page is interactive: loaded once the cards and the toolbar are hydrated. */
+export const hydration = "idle";
 
 /** What a button says about its job once it ended. */
 function outcome(job: PromptsUpdate): string {
@@ -28,9 +30,8 @@ function outcome(job: PromptsUpdate): string {
   return `Prompts written for ${count(job.total, "scene", "scenes")}.`;
 }
 
-export default function WritePrompts({ projectId, sectionId, sentenceId, job: initial }: WritePromptsProps) {
+export default function WritePrompts({ projectId, sectionId, sentenceId }: WritePromptsProps) {
   const { prompts } = useStoryboard();
-  if (initial !== undefined) prompts.init(initial);
   const key = sentenceId ? `scene:${sentenceId}` : sectionId ? `section:${sectionId}` : "project";
   const job = prompts.job.value;
   const origin = prompts.origin.value;

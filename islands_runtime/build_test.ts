@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { buildIslands, listIslands, loadIslandsBuild } from "./build.ts";
-import { currentIslandsBuild } from "./state.ts";
+import { currentIslandsBuild, startFiles } from "./state.ts";
 
 async function tempProject() {
   const root = await Deno.makeTempDir({ prefix: "islands-build-test-" });
@@ -94,17 +94,22 @@ Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async
     const first = await buildIslands({ islandsDir: p.islandsDir, outDir: p.outDir });
     assert.equal(first.cached, false);
     assert.deepEqual(first.islands, ["Greeting"]);
-    assert.match(first.url ?? "", /^\/static\/build\/islands-[0-9a-f]{16}\.js$/);
-    assert.equal(first.scriptPath, join(p.outDir, `islands-${first.hash}.js`));
+    assert.match(first.url ?? "", /^\/static\/build\/islands-[0-9a-f]{16}\/entry\.js$/);
+    assert.equal(first.baseUrl, `/static/build/islands-${first.hash}`);
+    assert.equal(first.scriptPath, join(p.outDir, `islands-${first.hash}`, "entry.js"));
+    assert.deepEqual(first.chunks, { Greeting: { file: "entry.js", hydration: "load" } });
     const code = await Deno.readFile(first.scriptPath!);
-    assert.equal(code.byteLength, first.bytes);
+    assert.equal(code.byteLength, first.files["entry.js"].bytes);
     const gz = await Deno.readFile(`${first.scriptPath}.gz`);
-    assert.equal(gz.byteLength, first.gzipBytes);
+    assert.equal(gz.byteLength, first.files["entry.js"].gzipBytes);
     assert.deepEqual(gunzipSync(gz), Buffer.from(code));
+    const files = Object.values(first.files);
+    assert.equal(first.bytes, files.reduce((sum, f) => sum + f.bytes, 0));
+    assert.equal(first.gzipBytes, files.reduce((sum, f) => sum + f.gzipBytes, 0));
     assert.ok(first.gzipBytes < first.bytes);
     const text = new TextDecoder().decode(code);
     assert.match(text, /Hello/);
-    assert.doesNotMatch(text, /^\s*import /m, "self-contained bundle");
+    assert.deepEqual(startFiles(first, ["Greeting"]), ["entry.js", ...first.files["entry.js"].imports]);
     // registered as the current build; pages find the island by its component
     assert.equal(currentIslandsBuild(), first);
     const { default: Greeting } = await import(pathToFileURL(join(p.islandsDir, "Greeting.ts")).href);
@@ -139,8 +144,8 @@ Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async
     assert.equal(loaded.gzipBytes, third.gzipBytes);
     assert.deepEqual([...loaded.components.values()], ["Greeting"]);
 
-    // A new island file rebuilds too.
-    await p.write("Other.ts", greeting("Hi"));
+    // A new island file rebuilds too; an idle one is a chunk of its own, not loaded at start.
+    await p.write("Other.ts", greeting("Hi") + 'export const hydration = "idle";\n');
     const fourth = await buildIslands({
       islandsDir: p.islandsDir,
       outDir: p.outDir,
@@ -148,6 +153,28 @@ Deno.test("builds a hashed bundle, reuses it while sources are unchanged", async
     });
     assert.equal(fourth.cached, false);
     assert.deepEqual(fourth.islands, ["Greeting", "Other"]);
+    const other = fourth.chunks.Other;
+    assert.equal(other.hydration, "idle");
+    assert.match(other.file, /^Other-[A-Z0-9]+\.js$/);
+    const otherCode = await Deno.readTextFile(join(p.outDir, `islands-${fourth.hash}`, other.file));
+    assert.match(otherCode, /Hi/);
+    assert.doesNotMatch(await Deno.readTextFile(fourth.scriptPath!), /Hi/, "the idle island is not in the entry");
+    const start = startFiles(fourth, ["Greeting", "Other"]);
+    assert.ok(!start.includes(other.file), `${other.file} is not loaded at start: ${start.join(", ")}`);
+    assert.deepEqual(startFiles(fourth, ["Greeting"]), start);
+    for (const file of Object.keys(fourth.files)) {
+      await Deno.stat(join(p.outDir, `islands-${fourth.hash}`, `${file}.gz`));
+    }
+
+    // Old builds are removed, but the 4 most recent besides the current one stay.
+    for (let i = 0; i < 5; i++) {
+      await p.write("_label.ts", `export const label = (a: string, b: string) => \`\${a} ${i} \${b}\`;\n`);
+      await buildIslands({ islandsDir: p.islandsDir, outDir: p.outDir, register: false });
+    }
+    const folders = [];
+    for await (const entry of Deno.readDir(p.outDir)) if (entry.name.startsWith("islands-")) folders.push(entry.name);
+    assert.equal(folders.filter((name) => name !== "islands-manifest.json").length, 5, folders.join(", "));
+    await assert.rejects(() => Deno.stat(first.scriptPath!), Deno.errors.NotFound);
   } finally {
     await p.cleanup();
   }
@@ -164,7 +191,21 @@ Deno.test("a bundling error is reported with deno's message", async () => {
           outDir: p.outDir,
           register: false,
         }),
-      /deno (bundle|info) failed[\s\S]*missing\.ts/,
+      /(deno (bundle|info) failed|could not be imported)[\s\S]*missing\.ts/,
+    );
+  } finally {
+    await p.cleanup();
+  }
+});
+
+Deno.test("an island's hydration must be load or idle", async () => {
+  const p = await tempProject();
+  try {
+    await p.write("_label.ts", "export const label = (a: string, b: string) => a + b;\n");
+    await p.write("Soon.ts", greeting("Soon") + 'export const hydration = "visible";\n');
+    await assert.rejects(
+      () => buildIslands({ islandsDir: p.islandsDir, outDir: p.outDir, register: false }),
+      /Soon\.ts exports hydration = "visible": it must be "load" or "idle"/,
     );
   } finally {
     await p.cleanup();

@@ -16,9 +16,11 @@
  *
  * Output for each island: `<scene-island data-island="Name" data-island-id="0"
  * style="display:contents">…server HTML…</scene-island>`. All islands' props go into ONE
- * `<script type="application/json" id="__scene_islands">` and the bundle into ONE
- * `<script type="module" src="/static/build/islands-<hash>.js">`, both at the end of `<body>`, only
- * if an island rendered: a page without islands ships no JavaScript at all.
+ * `<script type="application/json" id="__scene_islands">` and the boot script into ONE
+ * `<script type="module" src="/static/build/islands-<hash>/entry.js">`, after a `<link
+ * rel="modulepreload">` for each chunk the page needs at start (the shared chunks and the chunks of
+ * the page's islands that are not `idle`: `startFiles()` in state.ts), all at the end of `<body>`,
+ * only if an island rendered: a page without islands ships no JavaScript at all.
  *
  * Rules: island props must be serializable (`serialize.ts`: JSON plus Date, undefined, signals…; no
  * functions, no JSX children); an island rendered inside another island is just a component (no
@@ -38,7 +40,7 @@ import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
 import { withRenderState } from "./render_state.ts";
 import { Encoder, escapeJsonForScript, type Json } from "./serialize.ts";
-import { currentIslandsBuild, ISLAND_DATA_ID, ISLAND_TAG, type IslandsBuild } from "./state.ts";
+import { currentIslandsBuild, ISLAND_DATA_ID, ISLAND_TAG, type IslandsBuild, startFiles } from "./state.ts";
 import { log } from "../core/system/log.ts";
 
 export type { IslandsBuild } from "./state.ts";
@@ -112,7 +114,11 @@ function assets(page: PageRender, build: IslandsBuild | null): string {
   const data = `<script type="application/json" id="${ISLAND_DATA_ID}">${
     escapeJsonForScript(JSON.stringify(page.props))
   }</script>`;
-  return build?.url ? `${data}<script type="module" src="${build.url}"></script>` : data;
+  if (!build?.url) return data;
+  // What the boot script will import at once: fetched in parallel with it rather than one after another.
+  const preload = startFiles(build, new Set(page.names)).slice(1)
+    .map((file) => `<link rel="modulepreload" href="${build.baseUrl}/${file}">`).join("");
+  return `${data}${preload}<script type="module" src="${build.url}"></script>`;
 }
 
 /** Options of {@link renderPage}. */
@@ -129,7 +135,7 @@ export interface PageRenderSession {
   readonly islands: readonly string[];
   /** The props of the islands rendered so far, encoded (`serialize.ts`). */
   props(): Json[];
-  /** The islands' props script and the bundle's script tag ("" when no island rendered). */
+  /** The islands' props script, the preloads and the boot script's tag ("" when no island rendered). */
   assets(): string;
 }
 

@@ -8,14 +8,29 @@ import Total from "../tests/fixtures/islands/Total.tsx";
 import { type IslandsBuild, renderPage } from "./server.tsx";
 import { Decoder } from "./serialize.ts";
 
+/** A build as buildIslands() describes one: Counter loads at start, Total when idle. */
 function buildWith(components: [unknown, string][]): IslandsBuild {
+  const file = (imports: string[] = []) => ({ bytes: 1, gzipBytes: 1, imports });
   return {
-    scriptPath: "/x/islands-0123456789abcdef.js",
-    url: "/static/build/islands-0123456789abcdef.js",
-    bytes: 1,
-    gzipBytes: 1,
+    scriptPath: "/x/islands-0123456789abcdef/entry.js",
+    url: "/static/build/islands-0123456789abcdef/entry.js",
+    baseUrl: "/static/build/islands-0123456789abcdef",
+    bytes: 5,
+    gzipBytes: 5,
     islands: components.map(([, name]) => name),
     hash: "0123456789abcdef",
+    files: {
+      "entry.js": file(["chunk-PREACT.js"]),
+      "chunk-PREACT.js": file(),
+      "Counter-AAAA.js": file(["chunk-PREACT.js", "chunk-SHARED.js"]),
+      "Total-BBBB.js": file(["chunk-PREACT.js", "chunk-SHARED.js"]),
+      "chunk-SHARED.js": file(),
+    },
+    entry: "entry.js",
+    chunks: {
+      Counter: { file: "Counter-AAAA.js", hydration: "load" },
+      Total: { file: "Total-BBBB.js", hydration: "idle" },
+    },
     cached: false,
     ms: 0,
     components: new Map(components),
@@ -77,9 +92,18 @@ Deno.test("islands are found by component: markers, one module script, escaped p
     /<body class="page"><main><scene-island data-island="Counter" data-island-id="0" style="display:contents"><div class="counter">/,
   );
   assert.match(html, /<scene-island data-island="Total" data-island-id="1"/);
+  // The boot script, after the preloads of what it imports at start: the shared chunks and the chunk
+  // of Counter (loaded at start) with what it imports; not Total's (idle: loaded later).
+  const base = "\\/static\\/build\\/islands-0123456789abcdef";
   assert.match(
     html,
-    /<\/main><script type="application\/json" id="__scene_islands">.*<\/script><script type="module" src="\/static\/build\/islands-0123456789abcdef.js"><\/script><\/body><\/html>$/,
+    new RegExp(
+      `</main><script type="application/json" id="__scene_islands">.*</script>` +
+        `<link rel="modulepreload" href="${base}/chunk-PREACT.js">` +
+        `<link rel="modulepreload" href="${base}/Counter-AAAA.js">` +
+        `<link rel="modulepreload" href="${base}/chunk-SHARED.js">` +
+        `<script type="module" src="${base}/entry.js"></script></body></html>$`,
+    ),
   );
   // The label is escaped as HTML text and inside the JSON.
   assert.match(html, /<p class="label">&lt;\/script>&lt;script>alert\(1\)/);

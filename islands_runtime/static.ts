@@ -8,7 +8,9 @@
  * app.use("/static/*", staticFiles({ root: "/srv/static" }));
  * ```
  *
- * - Hashed names (`…-<8+ hex digits>.<ext>`, e.g. `build/islands-3f2a9c…js`)
+ * - Hashed names (`…-<8+ hex digits>.<ext>`, e.g. `fonts/x-3f2a9c…woff2`) and every file in a
+ *   folder with a hashed name (`…-<8+ hex digits>/`, e.g. the islands build's
+ *   `build/islands-3f2a9c…/chunk-K6XD3WBK.js`: the folder's name is the hash of all its files)
  *   get `Cache-Control: public, max-age=31536000, immutable`; other files get
  *   `public, max-age=60, must-revalidate` and are revalidated with ETag
  *   (`If-None-Match` → 304).
@@ -40,9 +42,20 @@ export interface StaticFilesOptions {
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const HASHED = /-[0-9a-f]{8,}\.[A-Za-z0-9]+$/;
 
+const HASHED_DIR = /-[0-9a-f]{8,}$/;
+
 /** True if `name` carries a content hash (so it can be cached forever). */
 export function isHashedFileName(name: string): boolean {
   return HASHED.test(name);
+}
+
+/**
+ * True if the file at `path` (relative, `/`-separated) can be cached forever: its name carries a
+ * content hash, or a folder it is in does (the islands build's folder).
+ */
+export function isHashedPath(path: string): boolean {
+  const segments = path.split("/");
+  return isHashedFileName(segments[segments.length - 1]) || segments.slice(0, -1).some((s) => HASHED_DIR.test(s));
 }
 
 async function statFile(path: string): Promise<Deno.FileInfo | null> {
@@ -99,7 +112,7 @@ export function staticFiles(options: StaticFilesOptions = {}): MiddlewareHandler
     }
 
     const name = segments[segments.length - 1];
-    const hashed = isHashedFileName(name);
+    const hashed = isHashedPath(segments.join("/"));
     const acceptsGzip = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
     const gzInfo = acceptsGzip ? await statFile(`${path}.gz`) : null;
     const served = gzInfo ?? info;

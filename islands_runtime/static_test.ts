@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Hono } from "hono";
-import { isHashedFileName, staticFiles } from "./static.ts";
+import { isHashedFileName, isHashedPath, staticFiles } from "./static.ts";
 
 async function setup() {
   const dir = await Deno.makeTempDir({ prefix: "static-test-" });
@@ -12,6 +12,13 @@ async function setup() {
   await Deno.writeTextFile(join(root, "build", "islands-0123456789abcdef.js"), js);
   await Deno.writeFile(
     join(root, "build", "islands-0123456789abcdef.js.gz"),
+    gzipSync(new TextEncoder().encode(js)),
+  );
+  // The islands build: a folder named after its content's hash, chunks named by deno bundle.
+  await Deno.mkdir(join(root, "build", "islands-fedcba9876543210"));
+  await Deno.writeTextFile(join(root, "build", "islands-fedcba9876543210", "chunk-K6XD3WBK.js"), js);
+  await Deno.writeFile(
+    join(root, "build", "islands-fedcba9876543210", "chunk-K6XD3WBK.js.gz"),
     gzipSync(new TextEncoder().encode(js)),
   );
   await Deno.writeTextFile(join(root, "app.css"), "body{margin:0}\n");
@@ -108,6 +115,32 @@ Deno.test("traversal, dotfiles, symlinks out of root and misses fall through", a
   } finally {
     await cleanup();
   }
+});
+
+Deno.test("a chunk in the islands build's hashed folder is immutable and served gzipped", async () => {
+  const { app, js, cleanup } = await setup();
+  try {
+    const url = "/static/build/islands-fedcba9876543210/chunk-K6XD3WBK.js";
+    const gz = await app.request(url, { headers: { "accept-encoding": "gzip" } });
+    assert.equal(gz.status, 200);
+    assert.equal(gz.headers.get("cache-control"), "public, max-age=31536000, immutable");
+    assert.equal(gz.headers.get("content-encoding"), "gzip");
+    assert.equal(gz.headers.get("content-type"), "text/javascript; charset=utf-8");
+    assert.ok((await gz.arrayBuffer()).byteLength < js.length);
+    const css = await app.request("/static/app.css");
+    assert.equal(css.headers.get("cache-control"), "public, max-age=60, must-revalidate");
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("isHashedPath: a hashed name, or a file in a hashed folder", () => {
+  assert.ok(isHashedPath("build/islands-0123456789abcdef/entry.js"));
+  assert.ok(isHashedPath("build/islands-0123456789abcdef/chunk-K6XD3WBK.js"));
+  assert.ok(isHashedPath("build/islands-0123456789abcdef.js"));
+  assert.ok(!isHashedPath("build/islands-manifest.json"));
+  assert.ok(!isHashedPath("islands-0123456789abcdef"));
+  assert.ok(!isHashedPath("build/app.css"));
 });
 
 Deno.test("isHashedFileName", () => {

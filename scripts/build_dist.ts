@@ -3,7 +3,7 @@
  * `deno run -A studio.js` from any folder — no checkout, no `deno install`.
  *
  * 1. Builds the islands bundle (islands_runtime/build.ts) and bundles the script-splitting thread.
- * 2. Generates `dist/.build/register.ts`: the migrations, static files, islands bundle, captions
+ * 2. Generates `dist/.build/register.ts`: the migrations, static files, islands bundle (its entry and every chunk), captions
  *    font and thread as base64 (core/system/assets.ts), and the island components imported
  *    statically (islands_runtime/embedded.ts); `dist/.build/entry.ts` imports it before main.ts,
  *    so everything is registered before the app's modules run.
@@ -25,7 +25,7 @@ import { Buffer } from "node:buffer";
 import { gzipSync } from "node:zlib";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIslands, listIslands } from "../islands_runtime/build.ts";
+import { buildFolder, buildIslands, listIslands } from "../islands_runtime/build.ts";
 import { sha256Hex } from "../core/system/hash.ts";
 import { runDeno } from "../core/system/deno_command.ts";
 import { isFile, packageFileCandidates } from "../providers/package_files.ts";
@@ -57,10 +57,12 @@ export async function buildDist(log: (line: string) => void = console.log): Prom
 
     const islandsOut = join(temp, "islands");
     const islands = await buildIslands({ outDir: islandsOut, register: false, force: true });
-    if (islands.url) {
-      const file = islands.url.split("/").pop()!;
-      files.set(`static/build/${file}`, await Deno.readFile(join(islandsOut, file)));
-      files.set(`static/build/${file}.gz`, await Deno.readFile(join(islandsOut, `${file}.gz`)));
+    // Every file of the islands build's folder: the entry and all its chunks, each with its .gz.
+    const folder = buildFolder(islands);
+    if (folder) {
+      for (const file of folder.files) {
+        files.set(`static/build/${folder.name}/${file}`, await Deno.readFile(join(folder.path, ...file.split("/"))));
+      }
     }
 
     const font = packageFileCandidates("dejavu-fonts-ttf", "ttf/DejaVuSans.ttf").find(isFile);
@@ -183,11 +185,14 @@ function registerSource(
     "",
     `registerEmbeddedAssets(${JSON.stringify(id)}, ${JSON.stringify(encoded)});`,
     "registerEmbeddedIslands({",
-    `  file: ${JSON.stringify(islands.url ? islands.url.split("/").pop() : null)},`,
+    `  dir: ${JSON.stringify(buildFolder(islands)?.name ?? null)},`,
+    `  entry: ${JSON.stringify(islands.entry)},`,
     `  hash: ${JSON.stringify(islands.hash)},`,
     `  bytes: ${islands.bytes},`,
     `  gzipBytes: ${islands.gzipBytes},`,
     `  islands: ${JSON.stringify(islands.islands)},`,
+    `  files: ${JSON.stringify(islands.files)},`,
+    `  chunks: ${JSON.stringify(islands.chunks)},`,
     `  components: new Map<unknown, string>([${
       islandFiles.map((island, i) => `[island${i}, ${JSON.stringify(island.name)}]`).join(", ")
     }]),`,

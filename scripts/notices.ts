@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIslands } from "../islands_runtime/build.ts";
+import { buildFolder, buildIslands } from "../islands_runtime/build.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -156,7 +156,13 @@ export async function currentNotices(): Promise<string> {
   const temp = await Deno.makeTempDir({ prefix: "studio-notices-" });
   try {
     const islands = await buildIslands({ outDir: temp, minify: false, register: false, force: true });
-    const islandsCode = islands.scriptPath ? await Deno.readTextFile(islands.scriptPath) : "";
+    // Every chunk of the islands build (each bundled package is in one of them).
+    const folder = buildFolder(islands);
+    const islandsCode = folder
+      ? (await Promise.all(
+        Object.keys(islands.files).map((file) => Deno.readTextFile(join(folder.path, ...file.split("/")))),
+      )).join("\n")
+      : "";
     const distCode = await Deno.readTextFile(join(ROOT, "dist", "studio.js"));
     return await formatMarkdown(await noticesText(distCode, islandsCode));
   } finally {

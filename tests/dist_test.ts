@@ -178,12 +178,28 @@ Deno.test("dist/studio.js alone in an empty folder migrates a fresh database, se
       assert.equal(page.status, 200);
       const html = await page.text();
       assert.equal(html.match(/class="scene-card"/g)?.length, 3);
-      const script = html.match(/src="(\/static\/build\/islands-[0-9a-f]+\.js)"/)?.[1];
+      const script = html.match(/<script type="module" src="(\/static\/build\/islands-[0-9a-f]+\/entry\.js)"/)?.[1];
       assert.ok(script, "the storyboard loads the islands bundle");
-      const bundle = await fetch(`${base}${script}`);
-      assert.equal(bundle.status, 200);
-      assert.match(bundle.headers.get("content-type") ?? "", /javascript/);
-      assert.ok((await bundle.text()).length > 10_000, "the islands bundle is served whole");
+      const bundleDir = script.slice(0, -"entry.js".length);
+      // Every file of the bundle is embedded and served: the entry, the chunks the page preloads,
+      // and the chunks they import statically or dynamically (the idle islands'), gzipped too.
+      const seen = new Set<string>();
+      const queue = [script, ...[...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1])];
+      let served = 0;
+      while (queue.length > 0) {
+        const url = queue.shift()!;
+        if (seen.has(url)) continue;
+        seen.add(url);
+        const res = await fetch(`${base}${url}`, { headers: { "accept-encoding": "gzip" } });
+        assert.equal(res.status, 200, url);
+        assert.match(res.headers.get("content-type") ?? "", /javascript/, url);
+        assert.equal(res.headers.get("cache-control"), "public, max-age=31536000, immutable", url);
+        const code = await res.text();
+        served += code.length;
+        for (const m of code.matchAll(/["'](\.\/[^"']+\.js)["']/g)) queue.push(bundleDir + m[1].slice(2));
+      }
+      assert.ok(seen.size > 3, `the islands bundle is in chunks: ${[...seen].join(", ")}`);
+      assert.ok(served > 30_000, `the islands bundle is served whole (${served} bytes in ${seen.size} files)`);
       const styles = await fetch(`${base}/static/styles.css`);
       assert.equal(styles.status, 200);
       await styles.body?.cancel();

@@ -4,7 +4,9 @@
  *
  * The policy allows scripts from this origin only, and no inline script or event-handler
  * attribute at all: the pages' only executable script is the island bundle (`<script
- * type="module" src="/static/build/islands-<hash>.js">`), and the islands' props travel in a
+ * type="module" src="/static/build/islands-<hash>/entry.js">`, with the chunks it imports — preloaded
+ * with `<link rel="modulepreload">` or imported later with `import()` — from the same folder, which
+ * `script-src 'self'` allows), and the islands' props travel in a
  * `<script type="application/json">` block, which browsers never execute, so no nonce or hash is
  * needed. Inline `style` attributes stay allowed (`style-src-attr`): the island markers and the
  * progress bar use them, and they cannot run code. `<style>` elements and remote styles are not.

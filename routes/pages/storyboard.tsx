@@ -131,8 +131,9 @@ export function StoryboardTop(props: StoryboardData) {
           outdatedScenes={notices.outdatedScenes}
           hasMedia={notices.hasMedia}
           index={props.index}
+          promptJob={props.promptJob ? jobUpdate(props.promptJob) : null}
         />
-        <WritePrompts projectId={p.id} job={props.promptJob ? jobUpdate(props.promptJob) : null} />
+        <WritePrompts projectId={p.id} />
       </header>
       <SceneSearch projectId={p.id} />
       <ExportPanel projectId={p.id} exports={props.exports ?? []} />

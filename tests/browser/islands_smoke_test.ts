@@ -1,6 +1,8 @@
 // Islands runtime in a real browser: a page with fixture islands hydrates from
-// the bundled script (one Preact copy), signals shared between islands stay
-// shared, hostile props stay text, and a page without islands ships no script.
+// the bundled scripts (one Preact copy), loading at start only the preloaded files
+// (the idle island's chunk comes after, and only on a page that has it), signals
+// shared between islands stay shared, hostile props stay text, and a page without
+// islands ships no script.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +11,7 @@ import { type ComponentChildren, h } from "preact";
 import { signal } from "@preact/signals";
 import { browserSuite } from "./harness.ts";
 import { buildIslands } from "../../islands_runtime/build.ts";
+import { startFiles } from "../../islands_runtime/state.ts";
 import { renderPage } from "../../islands_runtime/server.tsx";
 import { staticFiles } from "../../islands_runtime/static.ts";
 import Counter from "../fixtures/islands/Counter.tsx";
@@ -49,6 +52,13 @@ async function startApp() {
       { build },
     ));
   });
+  app.get(
+    "/counter",
+    (c) =>
+      c.html(renderPage(page("Counter", h(Counter, { label: "alone", start: 1, since: SINCE, total: signal(1) })), {
+        build,
+      })),
+  );
   app.get("/plain", (c) => c.html(renderPage(page("Plain", h("h1", null, "No islands here")), { build })));
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -78,12 +88,29 @@ suite.test("islands hydrate from the bundle and update on click", async ({ page,
 
     const scripts: string[] = [];
     page.on("request", (request) => {
-      if (request.resourceType() === "script") scripts.push(request.url());
+      if (request.url().includes("/static/build/")) scripts.push(request.url());
     });
     const response = await page.goto(app.base + "/");
     assert.equal(response?.status(), 200);
     await page.waitForSelector("html[data-islands-ready='2']");
-    assert.deepEqual(scripts, [app.base + build.url]);
+    // At start: the entry (with Counter) and what it imports, all preloaded by the page; Total is
+    // idle, its chunk (a file of its own) comes after.
+    const start = startFiles(build, ["Counter", "Total"]);
+    const html = await (await fetch(app.base + "/")).text();
+    assert.deepEqual(
+      [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]),
+      start.slice(1).map((file) => `${build.baseUrl}/${file}`),
+    );
+    const totalChunk = `${app.base}${build.baseUrl}/${build.chunks.Total.file}`;
+    assert.equal(build.chunks.Total.hydration, "idle");
+    assert.ok(!start.includes(build.chunks.Total.file));
+    assert.deepEqual(
+      scripts.slice(0, start.length).sort(),
+      start.map((file) => `${app.base}${build.baseUrl}/${file}`).sort(),
+      "the first scripts loaded are the preloaded ones",
+    );
+    assert.ok(scripts.includes(totalChunk), `the idle island's chunk is loaded: ${scripts.join(", ")}`);
+    assert.equal(await page.getAttribute("[data-island=Total]", "data-hydrated"), "");
 
     // Hydrated (the effect ran in the browser) with revived prop types.
     assert.equal(
@@ -122,6 +149,25 @@ suite.test("islands hydrate from the bundle and update on click", async ({ page,
     );
     assert.equal(bundle.headers.get("content-encoding"), "gzip");
     assert.match(bundle.headers.get("content-type") ?? "", /^text\/javascript/);
+  } finally {
+    await app.close();
+  }
+});
+
+suite.test("a page loads the chunk of an idle island only when it has that island", async ({ page, pageErrors }) => {
+  const app = await startApp();
+  try {
+    const scripts: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/static/build/")) scripts.push(request.url());
+    });
+    await page.goto(app.base + "/counter");
+    await page.waitForSelector("html[data-islands-ready='1']");
+    await page.click("button");
+    await page.waitForFunction(() => document.querySelector("[data-testid=count]")?.textContent === "2");
+    const start = startFiles(app.build, ["Counter"]).map((file) => `${app.base}${app.build.baseUrl}/${file}`);
+    assert.deepEqual([...new Set(scripts)].sort(), start.sort());
+    assert.deepEqual(pageErrors, []);
   } finally {
     await app.close();
   }
