@@ -85,8 +85,8 @@ export async function startRun(
           : "Every scene of this project already has its image and video: there is nothing to generate.",
       );
     }
-    const runId = await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, true), created: true };
+    const run = await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: true };
   });
 }
 
@@ -121,8 +121,8 @@ export async function regenerateScene(
       throw new ConflictError(`Scene ${sentenceId} is already being generated: wait for it or cancel the run.`);
     }
     const active = await activeRunId(tx, scene.project_id);
-    const runId = active ?? await createRun(tx, scene.project_id);
-    return { run: await queueParts(tx, runId, queued, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, scene.project_id);
+    return { run: await queueParts(tx, scene.project_id, run, queued, settings), created: active === null };
   });
 }
 
@@ -184,8 +184,8 @@ export async function startNarration(
       );
     }
     const active = await activeRunId(tx, projectId);
-    const runId = active ?? await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: active === null };
   });
 }
 
@@ -279,8 +279,8 @@ export async function retryFailed(
       throw new ConflictError("No scene of this project has failed: there is nothing to retry.");
     }
     const active = await activeRunId(tx, projectId);
-    const runId = active ?? await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: active === null };
   });
 }
 
@@ -354,24 +354,28 @@ async function liveParts(tx: Tx, runId: number): Promise<{ part: PartName; sente
     order by sec.position, s.position, array_position(array['image', 'video', 'audio'], p.kind)`;
 }
 
-async function createRun(tx: Tx, projectId: number): Promise<number> {
-  const [run] = await tx<{ id: number }[]>`insert into scene_runs (project_id) values (${projectId}) returning id`;
-  return run.id;
+/** A new active run of the project, and when it started (the transaction's now()). */
+async function createRun(tx: Tx, projectId: number): Promise<{ id: number; startedAt: Date }> {
+  const [run] = await tx<{ id: number; started_at: Date }[]>`
+    insert into scene_runs (project_id) values (${projectId}) returning id, started_at`;
+  return { id: run.id, startedAt: run.started_at };
 }
 
 /**
- * Marks parts queued for `runId`, enqueues their jobs, and writes the events (one per kind and
+ * Marks parts queued for `run`, enqueues their jobs, and writes the events (one per kind and
  * state). Videos are held while the run has images in flight when the run makes images first.
  * The part updates, the job batches and the run's count are sent without waiting for one another
- * (Postgres runs them in order; the count comes after the updates, so it sees them).
+ * (Postgres runs them in order; the count comes after the updates, so it sees them). A run just
+ * created (`startedAt` given) owns exactly these parts: they are counted here, not read back.
  */
 async function queueParts(
   tx: Tx,
-  runId: number,
+  projectId: number,
+  run: { id: number; startedAt?: Date },
   parts: QueuedPart[],
   settings: RunSettings,
-  started: boolean,
 ): Promise<RunSummary> {
+  const runId = run.id;
   const runHasImages = settings.imagesFirst === true && (parts.some((p) => p.part === "image") ||
     (await tx`select 1 from scene_parts where run_id = ${runId} and kind = 'image' and status in ('queued', 'running') limit 1`)
         .length > 0);
@@ -389,7 +393,13 @@ async function queueParts(
     runAt: held(p) ? HELD_RUN_AT : undefined,
   }));
   const writes = [...updates.map((u) => u.done), enqueuePartJobs(tx, jobs, settings)];
-  return await afterPartChange(tx, runId, updates.flatMap((u) => u.events), writes, { started });
+  const started = run.startedAt !== undefined;
+  return await afterPartChange(tx, runId, updates.flatMap((u) => u.events), writes, {
+    started,
+    startedWith: started
+      ? { id: runId, projectId, startedAt: run.startedAt!, parts: parts.map((p) => ({ ...p, held: held(p) })) }
+      : undefined,
+  });
 }
 
 /**
