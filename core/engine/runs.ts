@@ -303,9 +303,9 @@ interface SceneStateRow {
 
 /**
  * The image and video state of every scene of a project, in scene order: one row per scene, both
- * kinds folded together by one pass over scene_parts (grouped per scene). `outdated` comes from the
- * `part_states` view and only when asked for (it compares every take with its scene; `missing`
- * needs the statuses alone). Joining the view to itself once per kind let the planner, with
+ * kinds folded together by one pass over scene_parts (grouped per scene, then put in order: one
+ * section lookup per scene, not per part). `outdated` comes from the `part_states` view and only
+ * when asked for (it compares every take with its scene; `missing` needs the statuses alone). Joining the view to itself once per kind let the planner, with
  * statistics not yet gathered on a freshly imported project, pick a nested loop over a sequential
  * scan of scene_parts: minutes for 20,000 scenes instead of milliseconds.
  */
@@ -313,15 +313,18 @@ async function sceneStates(tx: Tx, projectId: number, withOutdated: boolean): Pr
   const outdated = (kind: PartName) =>
     withOutdated ? tx`coalesce(bool_or(p.outdated) filter (where p.kind = ${kind}), false)` : tx`false`;
   const rows = await tx<SceneStateRow[]>`
-    select s.id,
-      max(p.status) filter (where p.kind = 'image') as image_status, ${outdated("image")} as image_outdated,
-      max(p.status) filter (where p.kind = 'video') as video_status, ${outdated("video")} as video_outdated
-    from sentences s
-    join sections sec on sec.id = s.section_id
-    join ${withOutdated ? tx`part_states` : tx`scene_parts`} p on p.sentence_id = s.id
-    where s.project_id = ${projectId} and p.kind in ('image', 'video')
-    group by s.id, sec.position, s.position
-    order by sec.position, s.position`;
+    select x.id, x.image_status, x.image_outdated, x.video_status, x.video_outdated
+    from (
+      select s.id, s.section_id, s.position,
+        max(p.status) filter (where p.kind = 'image') as image_status, ${outdated("image")} as image_outdated,
+        max(p.status) filter (where p.kind = 'video') as video_status, ${outdated("video")} as video_outdated
+      from sentences s
+      join ${withOutdated ? tx`part_states` : tx`scene_parts`} p on p.sentence_id = s.id
+      where s.project_id = ${projectId} and p.kind in ('image', 'video')
+      group by s.id
+    ) x
+    join sections sec on sec.id = x.section_id
+    order by sec.position, x.position`;
   // Every sentence has its parts (a trigger adds them); a scene missing one is left out, as an inner join would.
   return rows.filter((s) => s.image_status !== null && s.video_status !== null);
 }
