@@ -154,7 +154,8 @@ export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], settings: Enqueue
       select ${carries ? tx`id::text, key` : tx`count(*)`} from graphile_worker.add_jobs(array(
         select (
           j.identifier,
-          json_strip_nulls(json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id, 'server', j.server)),
+          case when j.server is null then json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id)
+            else json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id, 'server', j.server) end,
           j.queue_name,
           coalesce(j.run_at, now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond'),
           ${maxAttempts}::smallint,
