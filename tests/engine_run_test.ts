@@ -15,6 +15,16 @@ import {
 } from "./helpers/worker.ts";
 import { sceneSteps } from "./helpers/live.ts";
 import { setPart } from "./helpers/parts.ts";
+import {
+  cancelRun,
+  regenerateScene,
+  retryFailed,
+  type StartedRun,
+  startNarration,
+  startRun,
+} from "../core/engine/runs.ts";
+import { runSummary } from "../core/engine/run_summary.ts";
+import type { RunSummary } from "../core/types.ts";
 
 const post = (app: ReturnType<typeof createApp>, path: string) => app.request(path, { method: "POST" });
 
@@ -157,5 +167,41 @@ Deno.test("scenes already done are left alone; a 9:16 project gets portrait medi
     await worker.stop();
     await db.drop();
     await removeDataDir(config);
+  }
+});
+
+Deno.test("a new run's counts, taken from the parts it queued, are the counts read back from its parts", async () => {
+  const db = await freshDatabase("engine_new_run_counts");
+  const settings = { maxAttempts: 3, imagesFirst: true };
+  try {
+    const { projectId, sentenceIds: ids } = await makeProject(db.sql, 6);
+    // Scenes 1-2 have their image (Generate All queues their video, held behind the images), scene 3
+    // has both, scene 4's image failed; the others have nothing.
+    for (const id of ids.slice(0, 3)) await setPart(db.sql, id, "image", { status: "done", path: `i${id}.png` });
+    await setPart(db.sql, ids[2], "video", { status: "done", path: `v${ids[2]}.mp4` });
+    await setPart(db.sql, ids[3], "image", { status: "failed", error: "boom" });
+    await setPart(db.sql, ids[5], "audio", { status: "failed", error: "boom" });
+    const started = async (start: Promise<StartedRun>) => {
+      const { run, created } = await start;
+      assert.ok(created);
+      assert.deepEqual(run, await runSummary(db.sql, run.id), "the counts returned");
+      const [event] = await db.sql<{ data: RunSummary }[]>`
+        select data from events where run_id = ${run.id} and type = 'run.started'`;
+      assert.deepEqual(event.data, run, "the counts of run.started");
+      await cancelRun(db.sql, projectId);
+      return run;
+    };
+    const all = await started(startRun(db.sql, projectId, settings));
+    assert.deepEqual([all.totalScenes, all.images.total, all.videos.total], [5, 3, 5]);
+    const [{ held }] = await db.sql`select count(*)::int as held from scene_parts where phase = 'held'`;
+    assert.equal(held, 0, "cancelled, nothing stays held");
+    await started(regenerateScene(db.sql, ids[0], ["image", "audio"], settings));
+    await started(startNarration(db.sql, projectId, settings));
+    await setPart(db.sql, ids[3], "image", { status: "failed", error: "boom" });
+    await setPart(db.sql, ids[5], "audio", { status: "failed", error: "boom" });
+    const retried = await started(retryFailed(db.sql, projectId, settings));
+    assert.deepEqual([retried.totalScenes, retried.images.total, retried.audio.total], [2, 1, 1]);
+  } finally {
+    await db.drop();
   }
 });

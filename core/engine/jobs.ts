@@ -129,23 +129,33 @@ export interface PartJob {
   runAt?: Date;
 }
 
+/** Jobs per add_jobs call of {@link enqueuePartJobs}. */
+const ENQUEUE_BATCH = 5000;
+
 /**
  * Enqueues jobs inside the caller's transaction, in the given order: equal priorities run in
  * run_at order, so each job gets a run_at one microsecond after the one before it and scene 1 goes
  * first. A key whose job is already running gets a new job (graphile-worker stops the old one from
  * retrying). Attempts carried over are written with reschedule_jobs, the one public way to set them.
  * A kind spread over several GPU servers gets each job a server and that server's queue.
+ *
+ * The jobs go in batches of {@link ENQUEUE_BATCH}, sent one after the other without waiting for
+ * each (pipelined); only batches with attempts to carry over read back the ids of their jobs.
  */
 export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], settings: EnqueueSettings): Promise<void> {
   const { maxAttempts } = settings;
-  for (let i = 0; i < jobs.length; i += 5000) {
-    const batch = jobs.slice(i, i + 5000);
-    const servers = await placeOnServers(tx, batch.map((j) => j.part), settings.servers);
-    const added = await tx<{ id: string; key: string }[]>`
-      select id::text, key from graphile_worker.add_jobs(array(
+  const servers = await placeOnServers(tx, jobs.map((j) => j.part), settings.servers);
+  const batches: Promise<{ id: string; key: string }[]>[] = [];
+  for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
+    const batch = jobs.slice(i, i + ENQUEUE_BATCH);
+    const placed = servers.slice(i, i + ENQUEUE_BATCH);
+    const carries = batch.some((j) => (j.attempts ?? 0) > 0);
+    batches.push(tx<{ id: string; key: string }[]>`
+      select ${carries ? tx`id::text, key` : tx`count(*)`} from graphile_worker.add_jobs(array(
         select (
           j.identifier,
-          json_strip_nulls(json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id, 'server', j.server)),
+          case when j.server is null then json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id)
+            else json_build_object('runId', j.run_id, 'sentenceId', j.sentence_id, 'server', j.server) end,
           j.queue_name,
           coalesce(j.run_at, now() + j.delay_ms * interval '1 millisecond' - (${batch.length} - j.ord) * interval '1 microsecond'),
           ${maxAttempts}::smallint,
@@ -157,24 +167,25 @@ export async function enqueuePartJobs(tx: Tx, jobs: PartJob[], settings: Enqueue
           ${batch.map((j) => PART_TASKS[j.part])}::text[],
           ${batch.map((j) => j.runId)}::int[],
           ${batch.map((j) => j.sentenceId)}::int[],
-          ${batch.map((j, k) => servers[k] === null ? PART_QUEUES[j.part] : serverQueue(servers[k]!))}::text[],
+          ${batch.map((j, k) => placed[k] === null ? PART_QUEUES[j.part] : serverQueue(placed[k]!))}::text[],
           ${batch.map((j) => jobKey(j.part, j.sentenceId))}::text[],
           ${batch.map((j) => j.delayMs ?? 0)}::int[],
           ${batch.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[],
-          ${servers}::text[]
+          ${placed}::text[]
         ) with ordinality as j(identifier, run_id, sentence_id, queue_name, job_key, delay_ms, run_at, server, ord)
         order by j.ord
-      ))`;
-    const carried = batch.filter((j) => (j.attempts ?? 0) > 0);
-    if (carried.length === 0) continue;
-    const ids = new Map(added.map((a) => [a.key, a.id]));
-    for (const job of carried) {
-      const id = ids.get(jobKey(job.part, job.sentenceId));
-      if (!id) continue;
-      await tx`select 1 from graphile_worker.reschedule_jobs(array[${id}]::bigint[], attempts => ${
-        Math.min(job.attempts!, maxAttempts - 1)
-      }::int)`;
-    }
+      ))`.execute());
+  }
+  const added = (await Promise.all(batches)).flat();
+  const carried = jobs.filter((j) => (j.attempts ?? 0) > 0);
+  if (carried.length === 0) return;
+  const ids = new Map(added.map((a) => [a.key, a.id]));
+  for (const job of carried) {
+    const id = ids.get(jobKey(job.part, job.sentenceId));
+    if (!id) continue;
+    await tx`select 1 from graphile_worker.reschedule_jobs(array[${id}]::bigint[], attempts => ${
+      Math.min(job.attempts!, maxAttempts - 1)
+    }::int)`;
   }
 }
 

@@ -105,15 +105,18 @@ export interface PartChanges {
 /**
  * Applies `changes` to one kind of part of many sentences with one statement, inside the caller's
  * transaction (which holds the project lock). Leaving a queued/running state clears the phase and
- * retry time unless the change sets them, and always clears `made_by_job`.
+ * retry time unless the change sets them, and always clears `made_by_job`. The statement is sent at
+ * once (in call order), so callers may pipeline it with the statements that follow. It sets run_id
+ * only when the change gives one: only then does the run check of migrations/011_part_run_check.sql
+ * run (once for the statement).
  */
-export async function updateParts(tx: Tx, kind: PartName, sentenceIds: number[], changes: PartChanges): Promise<void> {
-  if (sentenceIds.length === 0) return;
+export function updateParts(tx: Tx, kind: PartName, sentenceIds: number[], changes: PartChanges): Promise<unknown> {
+  if (sentenceIds.length === 0) return Promise.resolve();
   const live = changes.status === "queued" || changes.status === "running";
-  await tx`
+  return tx`
     update scene_parts set
       status = ${changes.status},
-      run_id = coalesce(${changes.runId ?? null}::int, run_id),
+      ${changes.runId === undefined ? tx`` : tx`run_id = ${changes.runId},`}
       error = ${changes.error === undefined ? tx`error` : changes.error},
       attempts = coalesce(${changes.attempts ?? null}::int, attempts),
       take_id = ${changes.takeId === undefined ? tx`take_id` : changes.takeId},
@@ -122,7 +125,7 @@ export async function updateParts(tx: Tx, kind: PartName, sentenceIds: number[],
       chain = coalesce(${changes.chain ?? null}::boolean, chain),
       made_by_job = ${!live ? null : changes.madeBy !== undefined ? changes.madeBy : tx`made_by_job`},
       updated_at = now()
-    where kind = ${kind} and sentence_id = any(${sentenceIds}::int[])`;
+    where kind = ${kind} and sentence_id = any(${sentenceIds}::int[])`.execute();
 }
 
 /**
@@ -162,6 +165,28 @@ export function bulkEvent(kind: PartName, sentenceIds: number[], changes: PartCh
 }
 
 /**
+ * Applies the same change to many parts of possibly several kinds (one statement per kind, sent at
+ * once and pipelined) and returns one `scenes.updated` event per kind right away, with `done`: the
+ * statements' completion, which the caller must await (or pass on as in-flight writes, see
+ * afterPartChange in ./run_summary.ts) before it commits.
+ */
+export function startPartsUpdate(
+  tx: Tx,
+  parts: { part: PartName; sentenceId: number }[],
+  changes: PartChanges,
+): { events: PendingEvent[]; done: Promise<unknown> } {
+  const events: PendingEvent[] = [];
+  const writes: Promise<unknown>[] = [];
+  for (const kind of ["image", "video", "audio"] as const) {
+    const ids = parts.filter((p) => p.part === kind).map((p) => p.sentenceId);
+    if (ids.length === 0) continue;
+    writes.push(updateParts(tx, kind, ids, changes));
+    events.push(bulkEvent(kind, ids, changes));
+  }
+  return { events, done: Promise.all(writes) };
+}
+
+/**
  * Applies the same change to many parts of possibly several kinds (one statement per kind) and
  * returns one `scenes.updated` event per kind.
  */
@@ -170,12 +195,7 @@ export async function updatePartsWithEvents(
   parts: { part: PartName; sentenceId: number }[],
   changes: PartChanges,
 ): Promise<PendingEvent[]> {
-  const events: PendingEvent[] = [];
-  for (const kind of ["image", "video", "audio"] as const) {
-    const ids = parts.filter((p) => p.part === kind).map((p) => p.sentenceId);
-    if (ids.length === 0) continue;
-    await updateParts(tx, kind, ids, changes);
-    events.push(bulkEvent(kind, ids, changes));
-  }
+  const { events, done } = startPartsUpdate(tx, parts, changes);
+  await done;
   return events;
 }

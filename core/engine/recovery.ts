@@ -187,18 +187,23 @@ export async function reconcile(sql: Sql, settings: EnqueueSettings): Promise<Re
   return report;
 }
 
+/**
+ * Parts in flight that need attention (see {@link reconcile}). Found run by run, through the index
+ * on (run_id, status): a part in flight always has a run (a check constraint), and its run exists
+ * (migrations/011_part_run_check.sql).
+ */
 async function findProblems(sql: Sql | Tx, projectId: number | null): Promise<Problem[]> {
   return await sql<Problem[]>`
     select s.project_id, p.kind as part, p.sentence_id, p.run_id, p.status, p.attempts, r.status as run_status,
       j.id::text as job_id, ${
     liveJobKeyOf(sql)
   } as job_key, j.locked_at is not null as locked, j.attempts as job_attempts, j.max_attempts, j.last_error
-    from scene_parts p
+    from scene_runs r
+    join scene_parts p on p.run_id = r.id and p.status in ('queued', 'running')
     join sentences s on s.id = p.sentence_id
-    left join scene_runs r on r.id = p.run_id
     left join graphile_worker.jobs j on j.key = ${liveJobKeyOf(sql)}
-    where p.status in ('queued', 'running') and (${projectId}::int is null or s.project_id = ${projectId}::int)
-      and (r.status is distinct from 'active'
+    where (${projectId}::int is null or s.project_id = ${projectId}::int)
+      and (r.status <> 'active'
         or j.id is null
         or (j.locked_at is null and (j.attempts >= j.max_attempts or p.status = 'running')))
     order by p.sentence_id, p.kind`;

@@ -19,7 +19,7 @@ import {
   type PartJob,
   removePartJobs,
 } from "./jobs.ts";
-import { lockProject, type PartChanges, updatePartsWithEvents } from "./parts.ts";
+import { lockProject, type PartChanges, startPartsUpdate, updatePartsWithEvents } from "./parts.ts";
 import { afterPartChange, runSummary, summaryData } from "./run_summary.ts";
 
 /** Settings the run operations need from the configuration. */
@@ -85,8 +85,8 @@ export async function startRun(
           : "Every scene of this project already has its image and video: there is nothing to generate.",
       );
     }
-    const runId = await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, true), created: true };
+    const run = await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: true };
   });
 }
 
@@ -121,8 +121,8 @@ export async function regenerateScene(
       throw new ConflictError(`Scene ${sentenceId} is already being generated: wait for it or cancel the run.`);
     }
     const active = await activeRunId(tx, scene.project_id);
-    const runId = active ?? await createRun(tx, scene.project_id);
-    return { run: await queueParts(tx, runId, queued, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, scene.project_id);
+    return { run: await queueParts(tx, scene.project_id, run, queued, settings), created: active === null };
   });
 }
 
@@ -184,8 +184,8 @@ export async function startNarration(
       );
     }
     const active = await activeRunId(tx, projectId);
-    const runId = active ?? await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: active === null };
   });
 }
 
@@ -279,8 +279,8 @@ export async function retryFailed(
       throw new ConflictError("No scene of this project has failed: there is nothing to retry.");
     }
     const active = await activeRunId(tx, projectId);
-    const runId = active ?? await createRun(tx, projectId);
-    return { run: await queueParts(tx, runId, parts, settings, active === null), created: active === null };
+    const run = active !== null ? { id: active } : await createRun(tx, projectId);
+    return { run: await queueParts(tx, projectId, run, parts, settings), created: active === null };
   });
 }
 
@@ -295,45 +295,38 @@ export async function currentRun(sql: Sql, projectId: number): Promise<RunSummar
 /** A scene's image and video state, as {@link startRun} decides from. */
 interface SceneStateRow {
   id: number;
-  image_status: string;
+  image_status: string | null;
   image_outdated: boolean;
-  video_status: string;
+  video_status: string | null;
   video_outdated: boolean;
 }
 
 /**
- * The image and video state of every scene of a project, in scene order, read in one pass over
- * both kinds and folded per scene here. `outdated` comes from the `part_states` view and only when
- * asked for (it compares every take with its scene; `missing` needs the statuses alone). Joining
- * the view to itself once per kind let the planner, with statistics not yet gathered on a freshly
- * imported project, pick a nested loop over a sequential scan of scene_parts: minutes for 20,000
- * scenes instead of milliseconds.
+ * The image and video state of every scene of a project, in scene order: one row per scene, both
+ * kinds folded together by one pass over scene_parts (grouped per scene, then put in order: one
+ * section lookup per scene, not per part). `outdated` comes from the `part_states` view and only
+ * when asked for (it compares every take with its scene; `missing` needs the statuses alone). Joining the view to itself once per kind let the planner, with
+ * statistics not yet gathered on a freshly imported project, pick a nested loop over a sequential
+ * scan of scene_parts: minutes for 20,000 scenes instead of milliseconds.
  */
 async function sceneStates(tx: Tx, projectId: number, withOutdated: boolean): Promise<SceneStateRow[]> {
-  const parts = await tx<{ sentence_id: number; kind: "image" | "video"; status: string; outdated: boolean }[]>`
-    select p.sentence_id, p.kind, p.status, ${withOutdated ? tx`p.outdated` : tx`false`} as outdated
-    from sentences s
-    join sections sec on sec.id = s.section_id
-    join ${withOutdated ? tx`part_states` : tx`scene_parts`} p on p.sentence_id = s.id
-    where s.project_id = ${projectId} and p.kind in ('image', 'video')
-    order by sec.position, s.position`;
-  const scenes = new Map<number, SceneStateRow>();
-  for (const p of parts) {
-    let scene = scenes.get(p.sentence_id);
-    if (!scene) {
-      scene = { id: p.sentence_id, image_status: "", image_outdated: false, video_status: "", video_outdated: false };
-      scenes.set(p.sentence_id, scene);
-    }
-    if (p.kind === "image") {
-      scene.image_status = p.status;
-      scene.image_outdated = p.outdated;
-    } else {
-      scene.video_status = p.status;
-      scene.video_outdated = p.outdated;
-    }
-  }
+  const outdated = (kind: PartName) =>
+    withOutdated ? tx`coalesce(bool_or(p.outdated) filter (where p.kind = ${kind}), false)` : tx`false`;
+  const rows = await tx<SceneStateRow[]>`
+    select x.id, x.image_status, x.image_outdated, x.video_status, x.video_outdated
+    from (
+      select s.id, s.section_id, s.position,
+        max(p.status) filter (where p.kind = 'image') as image_status, ${outdated("image")} as image_outdated,
+        max(p.status) filter (where p.kind = 'video') as video_status, ${outdated("video")} as video_outdated
+      from sentences s
+      join ${withOutdated ? tx`part_states` : tx`scene_parts`} p on p.sentence_id = s.id
+      where s.project_id = ${projectId} and p.kind in ('image', 'video')
+      group by s.id
+    ) x
+    join sections sec on sec.id = x.section_id
+    order by sec.position, x.position`;
   // Every sentence has its parts (a trigger adds them); a scene missing one is left out, as an inner join would.
-  return [...scenes.values()].filter((s) => s.image_status !== "" && s.video_status !== "");
+  return rows.filter((s) => s.image_status !== null && s.video_status !== null);
 }
 
 async function lockOrThrow(tx: Tx, projectId: number): Promise<void> {
@@ -364,35 +357,37 @@ async function liveParts(tx: Tx, runId: number): Promise<{ part: PartName; sente
     order by sec.position, s.position, array_position(array['image', 'video', 'audio'], p.kind)`;
 }
 
-async function createRun(tx: Tx, projectId: number): Promise<number> {
-  const [run] = await tx<{ id: number }[]>`insert into scene_runs (project_id) values (${projectId}) returning id`;
-  return run.id;
+/** A new active run of the project, and when it started (the transaction's now()). */
+async function createRun(tx: Tx, projectId: number): Promise<{ id: number; startedAt: Date }> {
+  const [run] = await tx<{ id: number; started_at: Date }[]>`
+    insert into scene_runs (project_id) values (${projectId}) returning id, started_at`;
+  return { id: run.id, startedAt: run.started_at };
 }
 
 /**
- * Marks parts queued for `runId`, enqueues their jobs, and writes the events (one per kind and
+ * Marks parts queued for `run`, enqueues their jobs, and writes the events (one per kind and
  * state). Videos are held while the run has images in flight when the run makes images first.
+ * The part updates, the job batches and the run's count are sent without waiting for one another
+ * (Postgres runs them in order; the count comes after the updates, so it sees them). A run just
+ * created (`startedAt` given) owns exactly these parts: they are counted here, not read back.
  */
 async function queueParts(
   tx: Tx,
-  runId: number,
+  projectId: number,
+  run: { id: number; startedAt?: Date },
   parts: QueuedPart[],
   settings: RunSettings,
-  started: boolean,
 ): Promise<RunSummary> {
+  const runId = run.id;
   const runHasImages = settings.imagesFirst === true && (parts.some((p) => p.part === "image") ||
     (await tx`select 1 from scene_parts where run_id = ${runId} and kind = 'image' and status in ('queued', 'running') limit 1`)
         .length > 0);
   const held = (p: QueuedPart) => runHasImages && p.part === "video";
   const base: PartChanges = { status: "queued", runId, error: null, attempts: 0, retryAt: null, madeBy: null };
-  const events = [
-    ...await updatePartsWithEvents(tx, parts.filter((p) => !held(p) && !p.chain), {
-      ...base,
-      phase: null,
-      chain: false,
-    }),
-    ...await updatePartsWithEvents(tx, parts.filter((p) => p.chain), { ...base, phase: null, chain: true }),
-    ...await updatePartsWithEvents(tx, parts.filter(held), { ...base, phase: "held", chain: false }),
+  const updates = [
+    startPartsUpdate(tx, parts.filter((p) => !held(p) && !p.chain), { ...base, phase: null, chain: false }),
+    startPartsUpdate(tx, parts.filter((p) => p.chain), { ...base, phase: null, chain: true }),
+    startPartsUpdate(tx, parts.filter(held), { ...base, phase: "held", chain: false }),
   ];
   const jobs: PartJob[] = parts.map((p) => ({
     part: p.part,
@@ -400,8 +395,14 @@ async function queueParts(
     runId,
     runAt: held(p) ? HELD_RUN_AT : undefined,
   }));
-  await enqueuePartJobs(tx, jobs, settings);
-  return await afterPartChange(tx, runId, events, [], { started });
+  const writes = [...updates.map((u) => u.done), enqueuePartJobs(tx, jobs, settings)];
+  const started = run.startedAt !== undefined;
+  return await afterPartChange(tx, runId, updates.flatMap((u) => u.events), writes, {
+    started,
+    startedWith: started
+      ? { id: runId, projectId, startedAt: run.startedAt!, parts: parts.map((p) => ({ ...p, held: held(p) })) }
+      : undefined,
+  });
 }
 
 /**
