@@ -74,45 +74,6 @@ Deno.test("the schema holds the engine's invariants: statuses, done needs a take
   }
 });
 
-Deno.test("a part's run must exist (checked once per statement), and deleting a run unlinks its parts", async () => {
-  const db = await freshDatabase("part_run_check");
-  try {
-    const [p] = await db.sql`insert into projects (title) values ('x') returning id`;
-    const [s] = await db.sql`insert into sections (project_id, position) values (${p.id}, 0) returning id`;
-    const sentences = await db.sql<{ id: number }[]>`
-      insert into sentences (project_id, section_id, position, text)
-      select ${p.id}, ${s.id}, i, 'hi' from generate_series(0, 2) i returning id`;
-    const ids = sentences.map((r) => r.id);
-    const [run] = await db.sql<{ id: number }[]>`insert into scene_runs (project_id) values (${p.id}) returning id`;
-    const missing = run.id + 1000;
-    await assert.rejects(
-      db.sql`update scene_parts set run_id = case when sentence_id = ${
-        ids[1]
-      } then ${missing}::int else ${run.id}::int end
-        where kind = 'image'`,
-      (err: Error & { code?: string; constraint_name?: string }) =>
-        err.code === "23503" && err.constraint_name === "scene_parts_run_id_fkey" &&
-        err.message.includes("violates foreign key constraint"),
-      "one unknown run among several rows fails the statement",
-    );
-    await db.sql`delete from scene_parts where sentence_id = ${ids[0]} and kind = 'audio'`;
-    await assert.rejects(
-      db.sql`insert into scene_parts (sentence_id, kind, run_id) values (${ids[0]}, 'audio', ${missing})`,
-      /violates foreign key constraint "scene_parts_run_id_fkey"/,
-      "a part inserted with an unknown run",
-    );
-    await db.sql`update scene_parts set run_id = ${run.id} where sentence_id = any(${ids}::int[])`;
-    const [{ linked }] = await db.sql`select count(*)::int as linked from scene_parts where run_id = ${run.id}`;
-    assert.equal(linked, 8, "the known run is accepted (the audio part deleted above is gone)");
-    await db.sql`update scene_runs set status = 'completed', finished_at = now() where id = ${run.id}`;
-    await db.sql`delete from scene_runs where id = ${run.id}`;
-    const [{ left }] = await db.sql`select count(*)::int as left from scene_parts where run_id is not null`;
-    assert.equal(left, 0, "the deleted run's parts have no run");
-  } finally {
-    await db.drop();
-  }
-});
-
 Deno.test("migration 003 moves sentences' image and video columns into parts and takes", async () => {
   const db = await freshDatabase("migrate_003");
   try {

@@ -106,9 +106,7 @@ export interface PartChanges {
  * Applies `changes` to one kind of part of many sentences with one statement, inside the caller's
  * transaction (which holds the project lock). Leaving a queued/running state clears the phase and
  * retry time unless the change sets them, and always clears `made_by_job`. The statement is sent at
- * once (in call order), so callers may pipeline it with the statements that follow. It sets run_id
- * only when the change gives one: only then does the run check of migrations/011_part_run_check.sql
- * run (once for the statement).
+ * once (in call order), so callers may pipeline it with the statements that follow.
  */
 export function updateParts(tx: Tx, kind: PartName, sentenceIds: number[], changes: PartChanges): Promise<unknown> {
   if (sentenceIds.length === 0) return Promise.resolve();
@@ -116,7 +114,7 @@ export function updateParts(tx: Tx, kind: PartName, sentenceIds: number[], chang
   return tx`
     update scene_parts set
       status = ${changes.status},
-      ${changes.runId === undefined ? tx`` : tx`run_id = ${changes.runId},`}
+      run_id = coalesce(${changes.runId ?? null}::int, run_id),
       error = ${changes.error === undefined ? tx`error` : changes.error},
       attempts = coalesce(${changes.attempts ?? null}::int, attempts),
       take_id = ${changes.takeId === undefined ? tx`take_id` : changes.takeId},
