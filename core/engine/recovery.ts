@@ -190,7 +190,7 @@ export async function reconcile(sql: Sql, settings: EnqueueSettings): Promise<Re
 /**
  * Parts in flight that need attention (see {@link reconcile}). Found run by run, through the index
  * on (run_id, status): a part in flight always has a run (a check constraint), and its run exists
- * (migrations/011_part_run_check.sql).
+ * (a foreign key).
  */
 async function findProblems(sql: Sql | Tx, projectId: number | null): Promise<Problem[]> {
   return await sql<Problem[]>`
