@@ -27,6 +27,7 @@ import { redactPasswordIn } from "../core/db/redact_url.ts";
 import { startScriptThread, stopScriptThread } from "../core/domain/script_import_thread.ts";
 import { describeListenAddress, isLoopbackHost } from "../core/security/addresses.ts";
 import { type ConnectionGuard, startConnectionGuard } from "../server/connection_guard.ts";
+import { startMallocTrim } from "../core/system/malloc_trim.ts";
 
 import { EXIT } from "./args.ts";
 import { log as logger, logLine } from "../core/system/log.ts";
@@ -58,6 +59,8 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
     Deno.exit(EXIT.FAILED);
   };
   let stopping = false;
+  // Free memory the C allocator keeps after a run goes back to the system (core/system/malloc_trim.ts).
+  const stopTrim = startMallocTrim();
 
   // The one-file build (dist/studio.js): its static files and font go to the data folder, and the
   // programs npm brings (embedded Postgres, ffmpeg, the offline voice) come from settings, PATH or npm.
@@ -218,6 +221,7 @@ export async function runServer(config: Config, roles: ServerRoles, started = pe
     providers.close();
     guard?.closeAll();
     stopScriptThread();
+    stopTrim();
     await sql.end({ timeout: 5 });
     await databases.stop();
   }
