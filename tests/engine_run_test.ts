@@ -121,6 +121,70 @@ Deno.test("a whole run: every scene done, chain order in events, one job per que
   }
 });
 
+Deno.test("a queue's next job starts when its previous part is done, without waiting for a wake-up or a poll", async () => {
+  // The part's done transaction completes its graphile-worker job, so the worker that ran it finds
+  // the queue's next job at once. Without that, the queue would still be locked when the worker
+  // looked, and (with the wake-up trigger off) nothing would wake it before its 60 s poll.
+  const db = await freshDatabase("engine_handoff");
+  const config = await testConfig(db, { WORKER_POLL_MS: "60000" });
+  await db.sql`alter table graphile_worker._private_job_queues disable trigger studio_wake_workers`;
+  const { providers, calls } = recordedSimulated(10, 10);
+  let worker;
+  try {
+    const { projectId, sentenceIds } = await makeProject(db.sql, 4);
+    for (const id of sentenceIds) await regenerateScene(db.sql, id, ["image"], { maxAttempts: 3 });
+    worker = await startTestWorker(db, config, providers);
+    assert.equal(await waitForRunEnd(db.sql, projectId, 20_000), "completed");
+    assert.equal(calls.filter((c) => c.kind === "image").length, 4);
+    const [{ jobs }] = await db.sql`select count(*)::int as jobs from graphile_worker.jobs`;
+    assert.equal(jobs, 0, "no job is left behind");
+    const [{ locked }] = await db.sql`
+      select count(*)::int as locked from graphile_worker._private_job_queues where locked_by is not null`;
+    assert.equal(locked, 0, "no queue is left locked");
+    await assertInvariants(db.sql, { quiescent: true });
+  } finally {
+    await worker?.stop();
+    await db.drop();
+    await removeDataDir(config);
+  }
+});
+
+Deno.test("a job that a concurrent fetch hid starts at once, not after the poll interval", async () => {
+  // As scene 1's image finishes, its queue unlocks and its video is queued: the finishing worker and
+  // the workers the wake-up nudges fetch at the same moment, and graphile-worker's fetch locks every
+  // named queue while it picks a job, so one of them can come back empty. Each job that starts has
+  // another worker look again; without it the video could wait behind scene 2's slow image, or for
+  // the 60 s poll.
+  const db = await freshDatabase("engine_hidden_job");
+  const config = await testConfig(db, { WORKER_POLL_MS: "60000" });
+  // Images take 200 ms, videos 50 ms; [slow] makes scene 2's image take 2 s.
+  const { providers, calls } = recordedSimulated(200, 50);
+  const worker = await startTestWorker(db, config, providers);
+  try {
+    for (let round = 0; round < 4; round++) {
+      const { projectId, sentenceIds } = await makeProject(db.sql, 2);
+      await db.sql`update sentences set image_prompt = '[slow] ' || image_prompt where id = ${sentenceIds[1]}`;
+      calls.length = 0;
+      const app = createApp({ sql: db.sql, config });
+      assert.equal((await post(app, `/api/v1/projects/${projectId}/generate-scenes`)).status, 202);
+      assert.equal(await waitForRunEnd(db.sql, projectId, 30_000), "completed");
+      const slowImage = calls.find((c) => c.kind === "image" && c.prompt.includes("[slow]"))!;
+      const firstVideo = calls.filter((c) => c.kind === "video").sort((a, b) => a.started - b.started)[0];
+      assert.ok(
+        firstVideo.started < slowImage.ended,
+        `round ${round + 1}: scene 1's video started ${
+          (firstVideo.started - slowImage.ended).toFixed(0)
+        } ms after scene 2's slow image ended`,
+      );
+    }
+    await assertInvariants(db.sql, { quiescent: true });
+  } finally {
+    await worker.stop();
+    await db.drop();
+    await removeDataDir(config);
+  }
+});
+
 Deno.test("scenes already done are left alone; a 9:16 project gets portrait media", async () => {
   const db = await freshDatabase("engine_skip");
   const config = await testConfig(db);

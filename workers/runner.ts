@@ -147,6 +147,14 @@ export async function startWorker(options: WorkerOptions): Promise<StudioWorker>
   });
   events.on("pool:create", ({ workerPool }) => {
     poolId = workerPool.id;
+    // graphile-worker's fetch locks every named queue it can (`for update skip locked`) while it
+    // picks a job, so a worker fetching at the same moment finds nothing and sleeps until the poll
+    // interval, even when the other queue has a job ready (an image done and its video queued, as
+    // the image queue unlocks). Each job that starts therefore has one idle worker look again: it
+    // finds what the fetch hid, or nothing.
+    events.on("job:start", () => {
+      if (!stopping && workerPool._active && !workerPool._shuttingDown) workerPool.nudge(1);
+    });
   });
   let runner: Runner;
   // A failed start (the database went away meanwhile) must leave nothing running: a supervisor

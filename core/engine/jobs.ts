@@ -92,6 +92,34 @@ export function liveJobKeyOf(sql: Sql | Tx, alias = "p") {
   return sql`coalesce(${sql(alias)}.made_by_job, ${jobKeyOf(sql, alias)})`;
 }
 
+/** The graphile-worker job a task is running, as far as completing it needs (its `helpers.job`). */
+export interface RunningJob {
+  id: string;
+  job_queue_id: number | null;
+  /** The worker pool that locked it. */
+  locked_by: string | null;
+}
+
+/**
+ * Completes the running job `job` inside the caller's transaction: graphile-worker's own completion
+ * statement (its sql/completeJobs.js: delete the job, unlock its named queue), limited to the pool
+ * that holds it. A part's done transaction runs it, so the queue unlocks when the part's state
+ * commits: graphile-worker's worker, which looks for its next job the moment the task returns,
+ * finds the queue's next job at once, instead of after its batched completion, our wake-up NOTIFY
+ * and a second fetch. graphile-worker's own completion then finds nothing left to delete or unlock.
+ */
+export async function completeJobIn(tx: Tx, job: RunningJob): Promise<void> {
+  if (job.locked_by === null) return;
+  await tx`
+    with j as (
+      delete from graphile_worker._private_jobs
+      where id = ${job.id}::bigint and locked_by = ${job.locked_by}
+      returning job_queue_id
+    )
+    update graphile_worker._private_job_queues as q set locked_by = null, locked_at = null
+    from j where q.id = j.job_queue_id and q.locked_by = ${job.locked_by}`;
+}
+
 /** Payload of every generation task. */
 export interface PartJobPayload {
   runId: number;

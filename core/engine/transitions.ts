@@ -11,7 +11,14 @@ import type { Sql, Tx } from "../db/client.ts";
 import { appendEvents, type PendingEvent } from "../live/events.ts";
 import { writeVideoPrompt } from "../domain/video_prompt.ts";
 import type { AspectRatio, PartName, PartPhase, PartStatus, SceneUpdate } from "../types.ts";
-import { enqueuePartJobs, type EnqueueSettings, enqueueThumbnail, HELD_RUN_AT } from "./jobs.ts";
+import {
+  completeJobIn,
+  enqueuePartJobs,
+  type EnqueueSettings,
+  enqueueThumbnail,
+  HELD_RUN_AT,
+  type RunningJob,
+} from "./jobs.ts";
 import { partEvent, readParts, updatePart } from "./parts.ts";
 import { afterPartChange } from "./run_summary.ts";
 import { addTake, type NewTake } from "./takes.ts";
@@ -210,12 +217,15 @@ export async function completePart(
 /**
  * {@link completePart} for several parts of one run in one transaction (a section's narration: its
  * sentences become done together), with one run summary after them all. Returns, in order, what
- * was stored for each.
+ * was stored for each. Given the graphile-worker `job` that made them (this being the last thing it
+ * does), the job is completed in the same transaction ({@link completeJobIn}), so its queue's next
+ * job can start as soon as this commits.
  */
 export async function completeParts(
   sql: Sql,
   items: { claim: ClaimedPart; take: MadeTake }[],
   settings: TransitionSettings & { imagesFirst?: boolean },
+  job?: RunningJob,
 ): Promise<CompletedPart[]> {
   if (items.length === 0) return [];
   return await sql.begin(async (tx) => {
@@ -226,7 +236,11 @@ export async function completeParts(
       results.push(done);
       events.push(...done.events);
     }
-    if (events.length) await afterPartChange(tx, items[0].claim.runId, events);
+    // Pipelined with the run's summary: one round trip for both.
+    await Promise.all([
+      events.length ? afterPartChange(tx, items[0].claim.runId, events) : null,
+      job ? completeJobIn(tx, job) : null,
+    ]);
     return results.map(({ kept, dropped }) => ({ kept, dropped }));
   });
 }

@@ -173,7 +173,7 @@ export async function runPartJob(ctx: TaskContext, maker: PartMaker, payload: un
     if (made.length) ctx.globalBackoff.reset();
     const kept = new Set<number>();
     try {
-      const stored = await retryOnConnectionLoss(() => completeParts(ctx.sql, made, ctx.settings));
+      const stored = await retryOnConnectionLoss(() => completeParts(ctx.sql, made, ctx.settings, job));
       for (const [k, { kept: wasKept, dropped }] of stored.entries()) {
         if (wasKept) kept.add(made[k].index);
         report(made[k].claim, wasKept ? "is done" : "was made but is no longer wanted");
