@@ -53,6 +53,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { exists } from "../core/system/files.ts";
 import { sha256Hex } from "../core/system/hash.ts";
 import { runDeno } from "../core/system/deno_command.ts";
+import { type BundleRecord, islandsBuildFrom } from "./bundle_record.ts";
 import {
   type BuildFile,
   type BuildIsland,
@@ -90,19 +91,10 @@ const ISLAND_EXTENSIONS = new Set([".tsx", ".ts", ".jsx", ".js"]);
 /** A build's folder, and the one-file bundles of earlier versions (`islands-<hash>.js`). */
 const BUNDLE_NAME = /^islands-[0-9a-f]{8,}(\.js)?$/;
 
-interface Manifest {
+interface Manifest extends BundleRecord {
   version: number;
   key: string;
   inputs: Record<string, string>;
-  /** The build's folder in the output directory (`islands-<hash>`). */
-  dir: string | null;
-  entry: string | null;
-  hash: string | null;
-  bytes: number;
-  gzipBytes: number;
-  islands: string[];
-  files: Record<string, BuildFile>;
-  chunks: Record<string, BuildIsland>;
 }
 
 /** An island file found in the islands directory. */
@@ -264,22 +256,8 @@ function toBuild(
   started: number,
   components: ReadonlyMap<unknown, string>,
 ): IslandsBuild {
-  const base = manifest.dir ? `${publicPath.replace(/\/$/, "")}/${manifest.dir}` : null;
-  return {
-    scriptPath: manifest.dir && manifest.entry ? join(outDir, manifest.dir, manifest.entry) : null,
-    url: base && manifest.entry ? `${base}/${manifest.entry}` : null,
-    baseUrl: base,
-    bytes: manifest.bytes,
-    gzipBytes: manifest.gzipBytes,
-    islands: manifest.islands,
-    hash: manifest.hash,
-    files: manifest.files,
-    entry: manifest.entry,
-    chunks: manifest.chunks,
-    cached,
-    ms: Math.round((performance.now() - started) * 10) / 10,
-    components,
-  };
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  return islandsBuildFrom(manifest, outDir, publicPath, { cached, ms, components });
 }
 
 /** Whether the build `manifest` describes is complete in `outDir` (every file and its `.gz`). */

@@ -9,22 +9,11 @@
  */
 import { join } from "node:path";
 import { assetPath } from "../core/system/assets.ts";
-import { type BuildFile, type BuildIsland, type IslandsBuild, setCurrentIslandsBuild } from "./state.ts";
+import { type BundleRecord, islandsBuildFrom } from "./bundle_record.ts";
+import { type IslandsBuild, setCurrentIslandsBuild } from "./state.ts";
 
-/** What the build recorded of the islands bundle it embedded. */
-export interface EmbeddedIslands {
-  /** The build's folder under `static/build/` (`islands-<hash>`), or null without islands. */
-  dir: string | null;
-  /** The entry's file name in that folder. */
-  entry: string | null;
-  hash: string | null;
-  bytes: number;
-  gzipBytes: number;
-  islands: string[];
-  /** Every file of the folder (all embedded), with its size and static imports. */
-  files: Record<string, BuildFile>;
-  /** Each island's chunk and when it loads. */
-  chunks: Record<string, BuildIsland>;
+/** What the build recorded of the islands bundle it embedded, and the island components. */
+export interface EmbeddedIslands extends BundleRecord {
   /** Island component → name, as buildIslands() finds them. */
   components: ReadonlyMap<unknown, string>;
 }
@@ -49,23 +38,11 @@ export function useEmbeddedIslands(publicPath = "/static/build"): IslandsBuild {
   if (!embedded) throw new Error("This build of Scene Studio carries no islands bundle.");
   const staticDir = assetPath("static");
   if (!staticDir) throw new Error("The one-file build serves its islands only after extractEmbeddedAssets().");
-  const { dir, entry } = embedded;
-  const base = dir ? `${publicPath.replace(/\/$/, "")}/${dir}` : null;
-  const build: IslandsBuild = {
-    scriptPath: dir && entry ? join(staticDir, "build", dir, entry) : null,
-    url: base && entry ? `${base}/${entry}` : null,
-    baseUrl: base,
-    bytes: embedded.bytes,
-    gzipBytes: embedded.gzipBytes,
-    islands: embedded.islands,
-    hash: embedded.hash,
-    files: embedded.files,
-    entry,
-    chunks: embedded.chunks,
+  const build = islandsBuildFrom(embedded, join(staticDir, "build"), publicPath, {
     cached: true,
     ms: 0,
     components: embedded.components,
-  };
+  });
   setCurrentIslandsBuild(build);
   return build;
 }
