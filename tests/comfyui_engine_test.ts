@@ -5,32 +5,35 @@
 // "Waiting for the GPU"; cancel leaves ComfyUI idle; a dropped socket and a restarted server.
 import assert from "node:assert/strict";
 import { createApp } from "../app.ts";
-import { loadConfig } from "../config.ts";
 import type { Providers } from "../providers/from_config.ts";
 import { startFakeComfyUI } from "./fakes/comfyui_server.ts";
 import { comfyProvider } from "./helpers/comfyui.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
-import { makeProject, removeDataDir, startTestWorker, TEST_ENV, waitFor, waitForRunEnd } from "./helpers/worker.ts";
+import {
+  makeProject,
+  removeDataDir,
+  startTestWorker,
+  TEST_ENV,
+  testConfig,
+  waitFor,
+  waitForRunEnd,
+} from "./helpers/worker.ts";
 
 type Fake = Awaited<ReturnType<typeof startFakeComfyUI>>;
 
 /** A studio (app + worker) on ComfyUI servers; `imageUrl`/`videoUrl` may be the same fake. */
 async function studio(label: string, image: Fake, video: Fake, env: Record<string, string> = {}) {
   const db = await freshDatabase(label);
-  const dataDir = await Deno.makeTempDir({ prefix: "studio-comfy-" });
   const comfyEnv = {
     COMFYUI_IMAGE_URL: image.url,
     COMFYUI_VIDEO_URL: video.url,
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("COMFYUI_"))),
   };
-  const config = loadConfig({
-    ...TEST_ENV,
+  const config = await testConfig(db, {
     IMAGE_PROVIDER: "comfyui",
     VIDEO_PROVIDER: "comfyui",
     ...comfyEnv,
-    DATABASE_URL: db.url,
-    STUDIO_DATA_DIR: dataDir,
     ...env,
   });
   const provider = comfyProvider(comfyEnv);

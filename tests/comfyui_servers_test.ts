@@ -16,7 +16,15 @@ import { comfyProvider, imageRequest, mediaDir } from "./helpers/comfyui.ts";
 import { ProviderError } from "../providers/types.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
-import { makeProject, removeDataDir, startTestWorker, TEST_ENV, waitFor, waitForRunEnd } from "./helpers/worker.ts";
+import {
+  makeProject,
+  removeDataDir,
+  startTestWorker,
+  TEST_ENV,
+  testConfig,
+  waitFor,
+  waitForRunEnd,
+} from "./helpers/worker.ts";
 
 /** Each of our prompts on a fake: from the moment it was queued there to its end (the fake's clock). */
 function promptSpans(fake: FakeComfyUI): { id: string; queued: number; end: number }[] {
@@ -45,15 +53,11 @@ function together(spans: { id: string; queued: number; end: number }[]): string[
 Deno.test("two GPU servers in COMFYUI_URLS: each has its own queue, both receive prompts, neither holds two at once, and the run completes", async () => {
   const gpus = [await startFakeComfyUI({ stepMs: 2 }), await startFakeComfyUI({ stepMs: 2 })];
   const db = await freshDatabase("comfy_servers");
-  const dataDir = await Deno.makeTempDir({ prefix: "studio-comfy-" });
   const comfyEnv = { COMFYUI_URLS: gpus.map((g) => g.url).join(",") };
-  const config = loadConfig({
-    ...TEST_ENV,
+  const config = await testConfig(db, {
     IMAGE_PROVIDER: "comfyui",
     VIDEO_PROVIDER: "comfyui",
     ...comfyEnv,
-    DATABASE_URL: db.url,
-    STUDIO_DATA_DIR: dataDir,
   });
   // Two worker pools, as two worker processes would be, each with its own provider.
   const providers: Providers[] = [0, 1].map(() => {
@@ -112,16 +116,12 @@ Deno.test("two GPU servers in COMFYUI_URLS: each has its own queue, both receive
 Deno.test("a retry moves to the other server: an image that ran out of memory on the first is made on the second", async () => {
   const gpus = [await startFakeComfyUI({ stepMs: 1 }), await startFakeComfyUI({ stepMs: 1 })];
   const db = await freshDatabase("comfy_servers_retry");
-  const dataDir = await Deno.makeTempDir({ prefix: "studio-comfy-" });
   const comfyEnv = { COMFYUI_URLS: gpus.map((g) => g.url).join(",") };
-  const config = loadConfig({
-    ...TEST_ENV,
+  const config = await testConfig(db, {
     IMAGE_PROVIDER: "comfyui",
     VIDEO_PROVIDER: "comfyui",
     RETRY_BACKOFF_MS: "50",
     ...comfyEnv,
-    DATABASE_URL: db.url,
-    STUDIO_DATA_DIR: dataDir,
   });
   const provider = comfyProvider(comfyEnv);
   const providers: Providers = { image: provider, video: provider, close: () => provider.close() };
