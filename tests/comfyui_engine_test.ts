@@ -10,15 +10,7 @@ import { startFakeComfyUI } from "./fakes/comfyui_server.ts";
 import { comfyProvider } from "./helpers/comfyui.ts";
 import { freshDatabase } from "./helpers/db.ts";
 import { assertInvariants } from "./helpers/invariants.ts";
-import {
-  makeProject,
-  removeDataDir,
-  startTestWorker,
-  TEST_ENV,
-  testConfig,
-  waitFor,
-  waitForRunEnd,
-} from "./helpers/worker.ts";
+import { makeProject, removeDataDir, startTestWorker, testConfig, waitFor, waitForRunEnd } from "./helpers/worker.ts";
 
 type Fake = Awaited<ReturnType<typeof startFakeComfyUI>>;
 
